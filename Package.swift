@@ -1,0 +1,117 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Upcoming language features the whole package opts into (Swift 6 language mode is the default).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swarm-ipvs-exporter",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swarm-ipvs-exporter", targets: ["swarm-ipvs-exporter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // libnl-3 and libnl-genl-3, plus the kernel uapi headers for rtnetlink, IPVS and conntrack.
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-genl-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
+        ),
+        // The few Linux calls Swift cannot see without _GNU_SOURCE (setns, unshare, gettid).
+        .target(
+            name: "CLinux",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        // The Swift face of netlink: sockets through libnl, pure parsing of replies.
+        .target(
+            name: "Netlink",
+            dependencies: ["CNetlink", "CLinux"],
+            swiftSettings: swiftSettings
+        ),
+        // Collector protocol, metric model, exposition encoder, namespaces, scrape orchestration.
+        .target(
+            name: "ExporterCore",
+            dependencies: [
+                "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Every collector, one folder each. The plugin generates the registry of all of them.
+        .target(
+            name: "Collectors",
+            dependencies: [
+                "ExporterCore", "Netlink", "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["CollectorRegistryPlugin"]
+        ),
+        .executableTarget(
+            name: "CollectorRegistryGenerator",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "CollectorRegistryPlugin",
+            capability: .buildTool(),
+            dependencies: ["CollectorRegistryGenerator"]
+        ),
+        .executableTarget(
+            name: "BuildInfoGenerator",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "BuildInfoPlugin",
+            capability: .buildTool(),
+            dependencies: ["BuildInfoGenerator"]
+        ),
+        .executableTarget(
+            name: "swarm-ipvs-exporter",
+            dependencies: [
+                "ExporterCore", "Collectors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["BuildInfoPlugin"]
+        ),
+        .testTarget(
+            name: "ExporterCoreTests",
+            dependencies: ["ExporterCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetlinkTests",
+            dependencies: ["Netlink"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollectorsTests",
+            dependencies: ["Collectors", "ExporterCore", "Netlink"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["ExporterCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

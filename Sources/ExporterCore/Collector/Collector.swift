@@ -1,0 +1,83 @@
+public import Logging
+
+/// A module that turns some part of the kernel's state into metric families.
+///
+/// Conform through `NamespaceCollector` (reads every network namespace) or `GlobalCollector`
+/// (reads state the exporter keeps itself, once per scrape). The build-tool plugin lists every
+/// conforming type of the `Collectors` target in `CollectorRegistry.builtIn`: a new collector is one
+/// new folder with one type and no edit anywhere else.
+public protocol Collector: Sendable {
+    /// The name used by `--collectors` and in `--collector.<name>.<option>` flags.
+    static var name: String { get }
+    /// One line for `--help`.
+    static var summary: String { get }
+    /// Whether the collector runs when `--collectors` is not given.
+    static var enabledByDefault: Bool { get }
+    /// The collector's own flags, spelled `--collector.<name>.<option>` on the command line.
+    static var options: [CollectorOption] { get }
+    /// Every family the collector may emit (documentation and `--help-metrics` come from here).
+    static var metrics: [MetricDescriptor] { get }
+
+    /// Makes a collector from its parsed options. Throw `CollectorConfigurationError` for bad values.
+    init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws
+}
+
+extension Collector {
+    public static var options: [CollectorOption] { [] }
+}
+
+/// A collector that reads each network namespace through handles opened inside it.
+///
+/// `open(in:)` runs on a dedicated thread that has joined the namespace and exits afterwards:
+/// that is the only place to open sockets and files that must belong to the namespace. The reader
+/// it returns is kept and asked to `collect` on every scrape from some other thread, so it must not
+/// depend on the calling thread's namespace (netlink sockets and files under /proc/thread-self/
+/// opened in `open` keep pointing at the namespace they were opened in).
+public protocol NamespaceCollector: Collector {
+    func open(in namespace: NamespaceDescription) throws -> any NamespaceReader
+}
+
+/// What a namespace collector keeps open inside one namespace. Closed when released (deinit).
+///
+/// The core never calls `collect` on one reader from two threads at once.
+public protocol NamespaceReader: AnyObject {
+    /// Reads the namespace's current state into `sink`. The core adds the `netns` label.
+    /// Throwing marks this collector as failed for this namespace in this scrape.
+    func collect(into sink: inout MetricSink, logger: Logger) throws
+}
+
+/// A collector whose state is not per namespace (probes that run on their own timer).
+public protocol GlobalCollector: Collector {
+    /// Background work (probe loops) until the task is cancelled. The default does nothing.
+    func run() async throws
+    /// Reads the accumulated state. Must be quick: scrapes never wait for probes.
+    func collect(into sink: inout MetricSink) async throws
+}
+
+extension GlobalCollector {
+    public func run() async throws {}
+}
+
+/// What the core hands to every collector when it is made.
+public struct CollectorEnvironment: Sendable {
+    public var logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+}
+
+/// The namespace a reader is being opened in.
+public struct NamespaceDescription: Sendable, Hashable {
+    /// The nsfs file (for example `/var/run/docker/netns/ingress_sbox`).
+    public let path: String
+    /// The `netns` label value of its series.
+    public let label: String
+    public let identity: NamespaceIdentity
+
+    public init(path: String, label: String, identity: NamespaceIdentity) {
+        self.path = path
+        self.label = label
+        self.identity = identity
+    }
+}

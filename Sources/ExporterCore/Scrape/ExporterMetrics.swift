@@ -1,0 +1,21 @@
+/// The exporter's own families: build information and how each scrape went.
+public enum ExporterMetrics {
+    public static let buildInfo = MetricDescriptor.gauge(
+        "swarm_ipvs_exporter_build_info",
+        "A metric with a constant '1' value labeled by the version, revision and Swift version the exporter was built from.",
+        labels: ["version", "revision", "swift_version"])
+    public static let netnsUp = MetricDescriptor.gauge(
+        "swarm_ipvs_exporter_netns_up",
+        "1 when the network namespace could be opened and read, 0 when it is missing or unreadable.",
+        labels: ["netns"])
+    public static let collectorSuccess = MetricDescriptor.gauge(
+        "swarm_ipvs_exporter_scrape_collector_success",
+        "1 when the collector succeeded in this namespace during this scrape (netns is empty for global collectors).",
+        labels: ["collector", "netns"])
+    public static let collectorDuration = MetricDescriptor.gauge(
+        "swarm_ipvs_exporter_scrape_collector_duration_seconds",
+        "How long the collector took in this namespace during this scrape (netns is empty for global collectors).",
+        labels: ["collector", "netns"])
+
+    public static let all = [buildInfo, netnsUp, collectorSuccess, collectorDuration]
+}

@@ -1,0 +1,133 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A netlink socket (through libnl) bound to the network namespace of the thread that made it.
+///
+/// Make one on the namespace's own thread; use it later from any thread, one request at a time.
+/// Every read has a receive timeout, so a kernel that never answers costs a timeout error, not a
+/// hung scrape. Replies are copied out of libnl's buffers and parsed by pure Swift code.
+public final class NetlinkSocket {
+    private let handle: OpaquePointer
+    public let netlinkProtocol: Int32
+
+    /// - Parameters:
+    ///   - protocol: `NETLINK_ROUTE`, `NETLINK_GENERIC`, `NETLINK_NETFILTER`, …
+    ///   - receiveTimeout: how long one read may wait for the kernel.
+    public init(protocol netlinkProtocol: Int32, receiveTimeout: Duration = .seconds(5)) throws(NetlinkError) {
+        guard let handle = nl_socket_alloc() else {
+            throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: "nl_socket_alloc")
+        }
+        self.handle = handle
+        self.netlinkProtocol = netlinkProtocol
+        let connected = nl_connect(handle, netlinkProtocol)
+        guard connected == 0 else {
+            nl_socket_free(handle)
+            throw Self.libraryError(connected, "nl_connect(protocol \(netlinkProtocol))")
+        }
+        // Replies are read whole (peek for their size), no automatic ACK is asked for: dumps end
+        // with DONE and single requests with their reply or an error message.
+        nl_socket_enable_msg_peek(handle)
+        nl_socket_disable_auto_ack(handle)
+        var timeout = timeval(
+            tv_sec: Int(receiveTimeout.components.seconds),
+            tv_usec: Int(receiveTimeout.components.attoseconds / 1_000_000_000_000))
+        setsockopt(nl_socket_get_fd(handle), SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit {
+        nl_socket_free(handle)  // closes the descriptor
+    }
+
+    /// The socket's file descriptor (for diagnostics).
+    public var descriptor: Int32 { nl_socket_get_fd(handle) }
+
+    /// Sends one request and returns every reply message that belongs to it.
+    ///
+    /// - Parameters:
+    ///   - type: the message type (`RTM_GETLINK`, a generic netlink family id, …).
+    ///   - dump: ask for a dump (`NLM_F_DUMP`): the replies end with a DONE message.
+    ///   - header: the family header that follows `nlmsghdr` (`ifinfomsg`, `genlmsghdr`, …).
+    ///   - context: names the request in errors.
+    ///   - attributes: adds the request's attributes.
+    public func request(
+        type: UInt16,
+        dump: Bool,
+        header: [UInt8],
+        context: String,
+        attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
+    ) throws(NetlinkError) -> [NetlinkMessage] {
+        let flags = dump ? Int32(NLM_F_DUMP) : 0
+        guard let message = nlmsg_alloc_simple(Int32(type), flags) else {
+            throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: context)
+        }
+        defer { nlmsg_free(message) }
+        if !header.isEmpty {
+            let appended = header.withUnsafeBytes { nlmsg_append(message, UnsafeMutableRawPointer(mutating: $0.baseAddress), $0.count, NLMSG_ALIGNTO) }
+            guard appended == 0 else { throw Self.libraryError(appended, context) }
+        }
+        var builder = NetlinkMessageBuilder(message: message, context: context)
+        try attributes(&builder)
+        let sent = nl_send_auto(handle, message)
+        guard sent >= 0 else { throw Self.libraryError(sent, context) }
+        let sequence = nlmsg_hdr(message).pointee.nlmsg_seq
+        return try receive(sequence: sequence, dump: dump, context: context)
+    }
+
+    private func receive(sequence: UInt32, dump: Bool, context: String) throws(NetlinkError) -> [NetlinkMessage] {
+        var replies: [NetlinkMessage] = []
+        while true {
+            let datagram = try receiveDatagram(context: context)
+            NetlinkRecorder.shared?.record(datagram, protocol: netlinkProtocol, context: context)
+            for message in try NetlinkMessage.split(datagram) where message.sequence == sequence {
+                switch message.type {
+                case NetlinkMessage.Control.done:
+                    // A dump that failed half-way says so in DONE's payload.
+                    if let code = ByteReader(message.payload).host(Int32.self), code < 0 {
+                        throw .kernel(errno: -code, context: context)
+                    }
+                    return replies
+                case NetlinkMessage.Control.error:
+                    let code = message.errorCode ?? 0
+                    if code != 0 { throw .kernel(errno: code, context: context) }
+                    return replies
+                case NetlinkMessage.Control.noop:
+                    continue
+                case NetlinkMessage.Control.overrun:
+                    throw .malformed("\(context): the kernel reported a receive buffer overrun")
+                default:
+                    replies.append(message)
+                    if !dump && message.flags & NetlinkMessage.flagMulti == 0 { return replies }
+                }
+            }
+        }
+    }
+
+    private func receiveDatagram(context: String) throws(NetlinkError) -> [UInt8] {
+        var peer = sockaddr_nl()
+        var buffer: UnsafeMutablePointer<UInt8>?
+        let count = nl_recv(handle, &peer, &buffer, nil)
+        defer { free(buffer) }
+        if count == -Int32(NLE_AGAIN) { throw .timeout(context: context) }
+        guard count > 0, let buffer else {
+            if count == 0 { throw .malformed("\(context): the socket returned no data") }
+            throw Self.libraryError(count, context)
+        }
+        return Array(UnsafeBufferPointer(start: buffer, count: Int(count)))
+    }
+
+    /// The id of a generic netlink family in this socket's namespace, or nil when the kernel has no
+    /// such family (the module that provides it is not loaded).
+    public func resolveGenericFamily(_ name: String) throws(NetlinkError) -> UInt16? {
+        let id = genl_ctrl_resolve(handle, name)
+        if id == -Int32(NLE_OBJ_NOTFOUND) { return nil }
+        if id == -Int32(NLE_AGAIN) { throw .timeout(context: "resolving generic netlink family \(name)") }
+        guard id > 0 else { throw Self.libraryError(id, "resolving generic netlink family \(name)") }
+        return UInt16(id)
+    }
+
+    static func libraryError(_ code: Int32, _ context: String) -> NetlinkError {
+        .library(code: code, message: String(cString: nl_geterror(code)), context: context)
+    }
+}

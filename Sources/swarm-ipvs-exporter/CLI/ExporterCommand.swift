@@ -1,0 +1,195 @@
+import ArgumentParser
+import Collectors
+import ExporterCore
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The command line: parses the flags, makes the collectors, and serves until SIGTERM/SIGINT.
+struct ExporterCommand: AsyncParsableCommand {
+    static let registry = CollectorRegistry.builtIn
+    static let buildInfo = BuildInfo(version: ExporterVersion.version, revision: ExporterVersion.revision)
+
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "swarm-ipvs-exporter",
+            abstract: "Prometheus exporter for Docker Swarm's routing mesh: IPVS load balancers and network namespaces.",
+            discussion: HelpText.discussion(registry: registry),
+            version: "swarm-ipvs-exporter \(buildInfo.version) (revision \(buildInfo.revision), Swift \(buildInfo.swiftVersion))"
+        )
+    }
+
+    @Option(name: [.customLong("web.listen-address"), .customLong("listen-address")],
+            help: ArgumentHelp("Address to serve on: :PORT, HOST:PORT or [IPv6]:PORT.", valueName: "address"))
+    var listenAddress = ":10118"
+
+    @Option(name: [.customLong("web.telemetry-path"), .customLong("telemetry-path")],
+            help: ArgumentHelp("Path under which to expose metrics.", valueName: "path"))
+    var telemetryPath = "/metrics"
+
+    @Option(name: .customLong("web.max-requests"),
+            help: ArgumentHelp("Concurrent scrapes served at most; more get 503 at once (0 = no limit).", valueName: "n"))
+    var maxRequests = 40
+
+    @Option(name: .customLong("web.idle-timeout"),
+            help: ArgumentHelp("Close a connection that sends nothing for this long (e.g. 60s).", valueName: "duration"))
+    var idleTimeout = "60s"
+
+    @Option(name: .customLong("scrape.timeout"),
+            help: ArgumentHelp("Deadline of a scrape when Prometheus does not send X-Prometheus-Scrape-Timeout-Seconds.", valueName: "duration"))
+    var scrapeTimeout = "10s"
+
+    @Option(name: .customLong("scrape.timeout-offset"),
+            help: ArgumentHelp("Subtracted from Prometheus' scrape timeout so the answer arrives in time.", valueName: "duration"))
+    var scrapeTimeoutOffset = "500ms"
+
+    @Option(name: .customLong("namespace-path"),
+            help: ArgumentHelp("Network namespace file to read; repeatable; globs such as '/var/run/docker/netns/lb_*' are re-expanded at every scrape. (default: /var/run/docker/netns/ingress_sbox)", valueName: "path"))
+    var namespacePaths: [String] = []
+
+    @Option(name: .customLong("namespace-include"),
+            help: ArgumentHelp("Only namespaces whose base name matches this regular expression (whole name).", valueName: "regex"))
+    var namespaceInclude: String?
+
+    @Option(name: .customLong("namespace-exclude"),
+            help: ArgumentHelp("Skip namespaces whose base name matches this regular expression; wins over --namespace-include.", valueName: "regex"))
+    var namespaceExclude: String?
+
+    @Option(name: .customLong("collectors"),
+            help: ArgumentHelp("Comma-separated collectors to run instead of the default set (see the list below).", valueName: "names"))
+    var collectors: String?
+
+    @Option(name: .customLong("log.level"), help: ArgumentHelp("Only log messages at or above: debug, info, warn, error.", valueName: "level"))
+    var logLevel = "info"
+
+    @Option(name: .customLong("log.format"), help: ArgumentHelp("Log line format: logfmt or json.", valueName: "format"))
+    var logFormat = "logfmt"
+
+    @Flag(name: .customLong("print-metrics"), help: "Print every metric this binary can export (name, type, help) and exit.")
+    var printMetrics = false
+
+    /// Collector flags, parsed before ArgumentParser sees the rest (see `CollectorFlagParser`).
+    var collectorValues: [String: [String: [String]]] = [:]
+
+    static let defaultNamespacePath = "/var/run/docker/netns/ingress_sbox"
+
+    enum CodingKeys: String, CodingKey {
+        case listenAddress, telemetryPath, maxRequests, idleTimeout, scrapeTimeout, scrapeTimeoutOffset
+        case namespacePaths, namespaceInclude, namespaceExclude, collectors, logLevel, logFormat, printMetrics
+    }
+
+    func validate() throws {
+        guard ListenAddress(listenAddress) != nil else {
+            throw ValidationError("--web.listen-address \"\(listenAddress)\" is not :PORT, HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
+        }
+        guard telemetryPath.hasPrefix("/"), telemetryPath != "/" else {
+            throw ValidationError("--web.telemetry-path must start with / and must not be / itself (the landing page)")
+        }
+        guard (0...100_000).contains(maxRequests) else { throw ValidationError("--web.max-requests must be from 0 to 100000") }
+        for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset)] {
+            guard let duration = DurationParser.parse(value), duration < .seconds(86_400) else {
+                throw ValidationError("\(flag) \"\(value)\" is not a duration such as 500ms, 10s or 1m (under a day)")
+            }
+        }
+        guard Self.level(logLevel) != nil else { throw ValidationError("--log.level must be debug, info, warn or error, not \"\(logLevel)\"") }
+        guard LogfmtLogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log.format must be logfmt or json, not \"\(logFormat)\"") }
+        for path in namespacePaths where path.isEmpty { throw ValidationError("--namespace-path must not be empty") }
+        do {
+            _ = try NameFilter(include: namespaceInclude, exclude: namespaceExclude)
+        } catch {
+            throw ValidationError("--namespace-\(error.isInclude ? "include" : "exclude") is not a valid regular expression: \(error.message)")
+        }
+        do {
+            _ = try Self.registry.select(collectors)
+        } catch {
+            throw ValidationError("--collectors: \(error)")
+        }
+    }
+
+    static func level(_ text: String) -> Logger.Level? {
+        switch text.lowercased() {
+        case "debug": .debug
+        case "info": .info
+        case "warn", "warning": .warning
+        case "error": .error
+        default: nil
+        }
+    }
+
+    func run() async throws {
+        if printMetrics {
+            print(HelpText.metricList(registry: Self.registry), terminator: "")
+            return
+        }
+        let level = Self.level(logLevel)!
+        let format = LogfmtLogHandler.Format(rawValue: logFormat)!
+        LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level, format: format) }
+        let logger = Logger(label: "swarm-ipvs-exporter")
+        ResourceLimits.raiseOpenFileLimit(logger: logger)
+
+        let environment = CollectorEnvironment(logger: logger)
+        var namespaceCollectors: [any NamespaceCollector] = []
+        var globalCollectors: [any GlobalCollector] = []
+        for type in try Self.registry.select(collectors) {
+            let configuration = CollectorConfiguration(collectorName: type.name, options: type.options, values: collectorValues[type.name] ?? [:])
+            let collector: any Collector
+            do {
+                collector = try type.init(configuration: configuration, environment: environment)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            if let perNamespace = collector as? any NamespaceCollector { namespaceCollectors.append(perNamespace) }
+            if let global = collector as? any GlobalCollector { globalCollectors.append(global) }
+        }
+        let enabledNames = (namespaceCollectors.map { type(of: $0).name } + globalCollectors.map { type(of: $0).name }).sorted()
+        for name in collectorValues.keys.sorted() where !enabledNames.contains(name) {
+            logger.warning("options given for a collector that is not enabled", metadata: ["collector": "\(name)"])
+        }
+
+        let paths = namespacePaths.isEmpty ? [Self.defaultNamespacePath] : namespacePaths
+        let selector = NamespaceSelector(patterns: paths, filter: try NameFilter(include: namespaceInclude, exclude: namespaceExclude))
+        let threadPool = NIOThreadPool(numberOfThreads: 4)
+        threadPool.start()
+        defer { try? threadPool.syncShutdownGracefully() }
+        let scraper = Scraper(
+            selector: selector, namespaceCollectors: namespaceCollectors, globalCollectors: globalCollectors,
+            buildInfo: Self.buildInfo, logger: logger, threadPool: threadPool)
+
+        logger.info("starting swarm-ipvs-exporter", metadata: [
+            "version": "\(Self.buildInfo.version)", "revision": "\(Self.buildInfo.revision)",
+            "collectors": "\(enabledNames.joined(separator: ","))",
+            "namespace_paths": "\(paths.joined(separator: ","))",
+        ])
+        await StartupCheck.report(selector: selector, logger: logger)
+
+        let address = ListenAddress(listenAddress)!
+        let endpoint = MetricsEndpoint(
+            scraper: scraper, maxConcurrentScrapes: maxRequests,
+            defaultTimeout: DurationParser.parse(scrapeTimeout)!, timeoutOffset: DurationParser.parse(scrapeTimeoutOffset)!,
+            logger: logger)
+        let landing = LandingPage.html(buildInfo: Self.buildInfo, telemetryPath: telemetryPath, collectors: enabledNames, namespacePaths: paths)
+        let router = Router()
+        router.get("/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: landing)))
+        }
+        router.get(RouterPath(telemetryPath)) { request, _ in await endpoint.respond(to: request) }
+
+        let idle = DurationParser.parse(idleTimeout)!
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))),
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
+            services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) },
+            onServerRunning: { channel in
+                logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? address.description)", "telemetry_path": "\(telemetryPath)"])
+            },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,54 @@
+import ExporterCore
+
+/// The parts of `--help` and `--print-metrics` that come from the collector registry.
+enum HelpText {
+    static func discussion(registry: CollectorRegistry) -> String {
+        var out = "COLLECTORS (--collectors; * = enabled by default):\n"
+        let width = registry.names.map(\.count).max() ?? 0
+        for type in registry.types {
+            let mark = type.enabledByDefault ? "*" : " "
+            let scope = type is any GlobalCollector.Type ? " [global]" : ""
+            out += "  \(mark) \(type.name.padding(width))  \(type.summary)\(scope)\n"
+        }
+        let optionTypes = registry.types.filter { !$0.options.isEmpty }
+        if !optionTypes.isEmpty {
+            out += "\nCOLLECTOR OPTIONS (--collector.<collector>.<option>):\n"
+            for type in optionTypes {
+                for option in type.options {
+                    let value: String
+                    switch option.kind {
+                    case .flag: value = ""
+                    case .value(let placeholder): value = " <\(placeholder.lowercased())>"
+                    case .repeatedValue(let placeholder): value = " <\(placeholder.lowercased())> (repeatable)"
+                    }
+                    let defaultText = option.defaultValue.map { option.kind == .flag ? "" : " (default: \($0))" } ?? ""
+                    out += "  --collector.\(type.name).\(option.name)\(value)\n      \(option.help)\(defaultText)\n"
+                }
+            }
+        }
+        out += "\nEvery series of a per-namespace collector carries netns=\"<base name of the namespace file>\"."
+        out += "\nSee --print-metrics for every metric, and README.md for deployment."
+        return out
+    }
+
+    static func metricList(registry: CollectorRegistry) -> String {
+        var out = ""
+        func line(_ descriptor: MetricDescriptor, collector: String, perNamespace: Bool) {
+            let labels = (perNamespace ? ["netns"] : []) + descriptor.labelNames
+            out += "\(descriptor.name)\t\(descriptor.type.rawValue)\t\(collector)\t\(labels.joined(separator: ","))\t\(descriptor.help)\n"
+        }
+        for descriptor in ExporterMetrics.all { line(descriptor, collector: "(exporter)", perNamespace: false) }
+        for type in registry.types {
+            for descriptor in type.metrics {
+                line(descriptor, collector: type.name, perNamespace: type is any NamespaceCollector.Type)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
+    }
+}

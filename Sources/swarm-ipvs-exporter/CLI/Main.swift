@@ -1,0 +1,46 @@
+import ArgumentParser
+import ExporterCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Entry point: collector flags are split off first (they are declared by the collectors at run
+/// time), ArgumentParser parses the rest. Every usage error exits with status 2.
+@main
+enum Main {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let split: CollectorFlagParser.Result
+        do {
+            split = try CollectorFlagParser(registry: ExporterCommand.registry).parse(arguments)
+        } catch {
+            usageError("\(error)")
+        }
+        do {
+            var command = try ExporterCommand.parseAsRoot(split.remaining)
+            guard var exporter = command as? ExporterCommand else {
+                try command.run()
+                return
+            }
+            exporter.collectorValues = split.values
+            command = exporter
+            try await exporter.run()
+        } catch {
+            let code = ExporterCommand.exitCode(for: error)
+            if code == .success {
+                ExporterCommand.exit(withError: error)
+            }
+            let message = ExporterCommand.fullMessage(for: error)
+            if code == .validationFailure || error is ValidationError {
+                usageError(message)
+            }
+            fputs("swarm-ipvs-exporter: \(message)\n", stderr)
+            exit(1)
+        }
+    }
+
+    static func usageError(_ message: String) -> Never {
+        fputs("swarm-ipvs-exporter: \(message)\nSee 'swarm-ipvs-exporter --help'.\n", stderr)
+        exit(2)
+    }
+}

@@ -1,0 +1,58 @@
+import CompressNIO
+import ExporterCore
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Answers scrapes: negotiates the format, bounds concurrent scrapes, honours Prometheus' scrape
+/// timeout header, and compresses when the client allows it.
+struct MetricsEndpoint: Sendable {
+    let scraper: Scraper
+    let maxConcurrentScrapes: Int
+    let defaultTimeout: Duration
+    let timeoutOffset: Duration
+    let inFlight = NIOLockedValueBox(0)
+    let logger: Logger
+
+    static let scrapeTimeoutHeader = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
+
+    func respond(to request: Request) async -> Response {
+        let admitted = inFlight.withLockedValue { count in
+            guard maxConcurrentScrapes == 0 || count < maxConcurrentScrapes else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            logger.warning("too many concurrent scrapes; answering 503", metadata: ["limit": "\(maxConcurrentScrapes)"])
+            return Response(
+                status: .serviceUnavailable,
+                headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "1"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "too many concurrent scrapes (--web.max-requests \(maxConcurrentScrapes))\n")))
+        }
+        defer { inFlight.withLockedValue { $0 -= 1 } }
+
+        let format = ExpositionFormat.negotiate(accept: request.headers[values: .accept].joined(separator: ","))
+        let sink = await scraper.scrape(timeout: timeout(for: request))
+        let text = ExpositionEncoder(format: format).encode(sink.sortedFamilies())
+        var body = ByteBuffer(string: text)
+        var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
+        if ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding].joined(separator: ",")) {
+            do {
+                body = try body.compress(with: .gzip())
+                headers[.contentEncoding] = "gzip"
+            } catch {
+                logger.error("gzip failed; sending uncompressed", metadata: ["error": "\(error)"])
+            }
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// Prometheus' own timeout for this scrape minus the offset, or the default; never below 100 ms.
+    func timeout(for request: Request) -> Duration {
+        guard let header = request.headers[Self.scrapeTimeoutHeader], let seconds = Double(header), seconds.isFinite, seconds > 0 else {
+            return defaultTimeout
+        }
+        return max(.seconds(seconds) - timeoutOffset, .milliseconds(100))
+    }
+}
