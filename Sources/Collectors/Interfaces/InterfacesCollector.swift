@@ -1,6 +1,5 @@
-import CNetlink
 public import ExporterCore
-public import Logging
+import Logging
 import Netlink
 
 /// Per-device traffic counters of every namespace, from an RTM_GETLINK dump (IFLA_STATS64), so the
@@ -42,38 +41,23 @@ public struct InterfacesCollector: NamespaceCollector {
     }
 
     public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {
-        Reader(socket: try NetlinkSocket(protocol: NETLINK_ROUTE), devices: devices)
-    }
-
-    final class Reader: NamespaceReader {
-        let socket: NetlinkSocket
-        let devices: NameFilter
-
-        init(socket: NetlinkSocket, devices: NameFilter) {
-            self.socket = socket
-            self.devices = devices
-        }
-
-        func collect(into sink: inout MetricSink, logger: Logger) throws {
-            for family in InterfacesCollector.metrics { sink.declare(family) }
-            for link in try socket.dumpLinks() where devices.accepts(link.name) {
-                guard let stats = link.statistics else {
-                    logger.debug("device has no IFLA_STATS64", metadata: ["device": "\(link.name)"])
-                    continue
-                }
-                let device = [link.name]
-                sink.add(Metric.receiveBytes, device, stats.receiveBytes)
-                sink.add(Metric.receivePackets, device, stats.receivePackets)
-                sink.add(Metric.receiveErrors, device, stats.receiveErrors)
-                sink.add(Metric.receiveDropped, device, stats.receiveDropped)
-                sink.add(Metric.receiveMulticast, device, stats.multicast)
-                sink.add(Metric.transmitBytes, device, stats.transmitBytes)
-                sink.add(Metric.transmitPackets, device, stats.transmitPackets)
-                sink.add(Metric.transmitErrors, device, stats.transmitErrors)
-                sink.add(Metric.transmitDropped, device, stats.transmitDropped)
-                sink.add(Metric.transmitCarrierErrors, device, stats.transmitCarrierErrors)
-                sink.add(Metric.transmitCollisions, device, stats.collisions)
+        try LinkDumpReader(devices: devices, families: Self.metrics) { link, sink, logger in
+            guard let stats = link.statistics else {
+                logger.debug("device has no IFLA_STATS64", metadata: ["device": "\(link.name)"])
+                return
             }
+            let device = [link.name]
+            sink.add(Metric.receiveBytes, device, stats.receiveBytes)
+            sink.add(Metric.receivePackets, device, stats.receivePackets)
+            sink.add(Metric.receiveErrors, device, stats.receiveErrors)
+            sink.add(Metric.receiveDropped, device, stats.receiveDropped)
+            sink.add(Metric.receiveMulticast, device, stats.multicast)
+            sink.add(Metric.transmitBytes, device, stats.transmitBytes)
+            sink.add(Metric.transmitPackets, device, stats.transmitPackets)
+            sink.add(Metric.transmitErrors, device, stats.transmitErrors)
+            sink.add(Metric.transmitDropped, device, stats.transmitDropped)
+            sink.add(Metric.transmitCarrierErrors, device, stats.transmitCarrierErrors)
+            sink.add(Metric.transmitCollisions, device, stats.collisions)
         }
     }
 }

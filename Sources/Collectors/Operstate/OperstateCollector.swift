@@ -1,6 +1,4 @@
-import CNetlink
 public import ExporterCore
-public import Logging
 import Netlink
 
 /// Whether each device of each namespace is up, with its kind, address, carrier and MTU.
@@ -35,28 +33,13 @@ public struct OperstateCollector: NamespaceCollector {
     }
 
     public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {
-        Reader(socket: try NetlinkSocket(protocol: NETLINK_ROUTE), devices: devices)
-    }
-
-    final class Reader: NamespaceReader {
-        let socket: NetlinkSocket
-        let devices: NameFilter
-
-        init(socket: NetlinkSocket, devices: NameFilter) {
-            self.socket = socket
-            self.devices = devices
-        }
-
-        func collect(into sink: inout MetricSink, logger: Logger) throws {
-            for family in OperstateCollector.metrics { sink.declare(family) }
-            for link in try socket.dumpLinks() where devices.accepts(link.name) {
-                let device = [link.name]
-                let state = link.operationalState ?? .unknown
-                sink.add(Metric.up, device, state == .up)
-                sink.add(Metric.info, [link.name, state.name, link.formattedAddress, link.kind ?? ""], UInt64(1))
-                if let carrier = link.carrier { sink.add(Metric.carrier, device, UInt64(carrier)) }
-                if let mtu = link.mtu { sink.add(Metric.mtu, device, UInt64(mtu)) }
-            }
+        try LinkDumpReader(devices: devices, families: Self.metrics) { link, sink, _ in
+            let device = [link.name]
+            let state = link.operationalState ?? .unknown
+            sink.add(Metric.up, device, state == .up)
+            sink.add(Metric.info, [link.name, state.name, link.formattedAddress, link.kind ?? ""], UInt64(1))
+            if let carrier = link.carrier { sink.add(Metric.carrier, device, UInt64(carrier)) }
+            if let mtu = link.mtu { sink.add(Metric.mtu, device, UInt64(mtu)) }
         }
     }
 }

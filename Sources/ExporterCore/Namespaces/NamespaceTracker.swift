@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import NIOConcurrencyHelpers
 
 /// The state of one target for one scrape.

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import NIOConcurrencyHelpers
 
 /// One collector's reader in one namespace, used by one scrape at a time.

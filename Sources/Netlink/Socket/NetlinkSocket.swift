@@ -64,7 +64,7 @@ public final class NetlinkSocket {
         }
         defer { nlmsg_free(message) }
         if !header.isEmpty {
-            let appended = header.withUnsafeBytes { nlmsg_append(message, UnsafeMutableRawPointer(mutating: $0.baseAddress), $0.count, NLMSG_ALIGNTO) }
+            let appended = header.withUnsafeBytes { nlmsg_append(message, UnsafeMutableRawPointer(mutating: $0.baseAddress), $0.count, Int32(NLMSG_ALIGNTO)) }
             guard appended == 0 else { throw Self.libraryError(appended, context) }
         }
         var builder = NetlinkMessageBuilder(message: message, context: context)

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import UnixSignals
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,7 +61,7 @@ struct ExporterCommand: AsyncParsableCommand {
     var namespaceExclude: String?
 
     @Option(name: .customLong("collectors"),
-            help: ArgumentHelp("Comma-separated collectors to run instead of the default set (see the list below).", valueName: "names"))
+            help: ArgumentHelp("Comma-separated collectors to run instead of the default set (see COLLECTORS above).", valueName: "names"))
     var collectors: String?
 
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Only log messages at or above: debug, info, warn, error.", valueName: "level"))
@@ -154,7 +155,6 @@ struct ExporterCommand: AsyncParsableCommand {
         let selector = NamespaceSelector(patterns: paths, filter: try NameFilter(include: namespaceInclude, exclude: namespaceExclude))
         let threadPool = NIOThreadPool(numberOfThreads: 4)
         threadPool.start()
-        defer { try? threadPool.syncShutdownGracefully() }
         let scraper = Scraper(
             selector: selector, namespaceCollectors: namespaceCollectors, globalCollectors: globalCollectors,
             buildInfo: Self.buildInfo, logger: logger, threadPool: threadPool)
@@ -189,7 +189,13 @@ struct ExporterCommand: AsyncParsableCommand {
             },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+        try? await threadPool.shutdownGracefully()
         logger.info("stopped")
     }
 }

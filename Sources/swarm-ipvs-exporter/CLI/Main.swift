@@ -32,15 +32,16 @@ enum Main {
             }
             let message = ExporterCommand.fullMessage(for: error)
             if code == .validationFailure || error is ValidationError {
-                usageError(message)
+                StandardError.write("swarm-ipvs-exporter: \(message)\n")
+                exit(2)
             }
-            fputs("swarm-ipvs-exporter: \(message)\n", stderr)
+            StandardError.write("swarm-ipvs-exporter: \(message)\n")
             exit(1)
         }
     }
 
     static func usageError(_ message: String) -> Never {
-        fputs("swarm-ipvs-exporter: \(message)\nSee 'swarm-ipvs-exporter --help'.\n", stderr)
+        StandardError.write("swarm-ipvs-exporter: \(message)\nSee 'swarm-ipvs-exporter --help'.\n")
         exit(2)
     }
 }

@@ -1,5 +1,6 @@
 import CompressNIO
 import ExporterCore
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers

@@ -31,7 +31,7 @@ struct LogfmtLogHandler: LogHandler {
         for key in merged.keys.sorted() { fields.append((key, "\(merged[key]!)")) }
         var line = format == .json ? Self.json(fields) : Self.logfmt(fields)
         line += "\n"
-        fputs(line, stderr)
+        StandardError.write(line)
     }
 
     static func name(_ level: Logger.Level) -> String {

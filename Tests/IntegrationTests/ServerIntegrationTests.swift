@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// The HTTP server and the command line, over a real loopback socket with curl.
+@Suite(.serialized, .enabled(if: Shell.exists("curl"), "needs curl"))
+struct ServerIntegrationTests {
+    /// A namespace path that exists on every Linux machine: the test process's own.
+    static let ownNamespace = "/proc/self/ns/net"
+
+    @Test func landingPageUnknownPathsAndMethods() throws {
+        let exporter = try ExporterProcess(["--namespace-path", "/nonexistent/ingress_sbox"])
+        let landing = try exporter.get("/")
+        #expect(landing.status == 200)
+        #expect(String(decoding: landing.body, as: UTF8.self).contains("href=\"/metrics\""))
+        #expect(try exporter.get("/nope").status == 404)
+        #expect(try exporter.get("/metrics/extra").status == 404)
+        #expect(try exporter.get("/metrics", ["-X", "POST"]).status != 200)
+        // An absent namespace: the exporter still serves and says so.
+        let series = try exporter.scrape()
+        #expect(series.value("swarm_ipvs_exporter_netns_up", ["netns": "ingress_sbox"]) == "0")
+        #expect(series.value("swarm_ipvs_exporter_build_info", [:]) == "1")
+        #expect(exporter.log.contains("namespace is absent"))
+    }
+
+    @Test func gzipWhenAcceptedAndPlainOtherwise() throws {
+        let exporter = try ExporterProcess(["--namespace-path", Self.ownNamespace])
+        let compressed = try exporter.get("/metrics", ["-H", "Accept-Encoding: gzip"])
+        #expect(compressed.status == 200)
+        #expect(compressed.headers.lowercased().contains("content-encoding: gzip"))
+        #expect(compressed.body.starts(with: [0x1F, 0x8B]), "a gzip stream")
+        let decoded = try Self.gunzip(compressed.body)
+        #expect(decoded.contains("# TYPE swarm_ipvs_exporter_build_info gauge"))
+
+        let plain = try exporter.get("/metrics", ["-H", "Accept-Encoding: gzip;q=0, identity"])
+        #expect(!plain.headers.lowercased().contains("content-encoding"))
+        #expect(String(decoding: plain.body, as: UTF8.self).contains("swarm_ipvs_exporter_build_info"))
+    }
+
+    @Test func openMetricsWhenAskedForIt() throws {
+        let exporter = try ExporterProcess(["--namespace-path", Self.ownNamespace])
+        let response = try exporter.get("/metrics", ["-H", "Accept: application/openmetrics-text;version=1.0.0;q=0.9,text/plain;q=0.5"])
+        #expect(response.headers.lowercased().contains("content-type: application/openmetrics-text; version=1.0.0"))
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(text.hasSuffix("# EOF\n"))
+        #expect(text.contains("# TYPE netns_network_receive_bytes counter"))
+        #expect(text.contains("netns_network_receive_bytes_total{netns=\"net\",device=\"lo\"}"))
+        let classic = try exporter.get("/metrics")
+        #expect(classic.headers.lowercased().contains("content-type: text/plain; version=0.0.4"))
+    }
+
+    @Test(.enabled(if: Shell.exists("promtool"), "needs promtool (Debian package prometheus)"))
+    func promtoolFindsNothingToComplainAbout() throws {
+        let exporter = try ExporterProcess(["--namespace-path", Self.ownNamespace, "--namespace-path", "/nonexistent/x"])
+        let text = try exporter.scrapeText()
+        #expect(text.contains("netns_network_receive_bytes_total"))
+        let check = try Shell.run(["promtool", "check", "metrics"], input: text, check: false)
+        #expect(check.status == 0 && check.stdout.isEmpty && check.stderr.isEmpty, "promtool: \(check.stdout)\(check.stderr)")
+    }
+
+    @Test(arguments: [
+        (["--collectors", "interfaces,bogus"], "valid collectors: interfaces"),
+        (["--collector.bogus.x", "1"], "unknown collector \"bogus\""),
+        (["--collector.interfaces.device-include", "("], "not a valid regular expression"),
+        (["--web.listen-address", "nonsense"], "--web.listen-address"),
+        (["--web.telemetry-path", "metrics"], "--web.telemetry-path"),
+        (["--log.level", "loud"], "--log.level"),
+        (["--scrape.timeout", "soon"], "--scrape.timeout"),
+        (["--namespace-include", "(["], "--namespace-include"),
+        (["--no-such-flag"], "no-such-flag"),
+    ])
+    func badFlagsExitWithStatusTwoAndSayWhy(arguments: [String], fragment: String) throws {
+        let output = try Shell.run([ExporterProcess.binary] + arguments, check: false)
+        #expect(output.status == 2, "\(arguments): exit \(output.status)")
+        #expect(output.stderr.contains(fragment), "\(arguments): \(output.stderr)")
+    }
+
+    @Test func helpListsEveryCollectorAndVersionPrintsTheRevision() throws {
+        let help = try Shell.run([ExporterProcess.binary, "--help"])
+        for name in ["interfaces", "operstate"] { #expect(help.stdout.contains("  * \(name)")) }
+        #expect(help.stdout.contains("--collector.interfaces.device-include"))
+        let version = try Shell.run([ExporterProcess.binary, "--version"])
+        #expect(version.stdout.hasPrefix("swarm-ipvs-exporter "))
+        let metrics = try Shell.run([ExporterProcess.binary, "--print-metrics"])
+        #expect(metrics.stdout.contains("netns_network_receive_bytes_total\tcounter\tinterfaces\tnetns,device\t"))
+    }
+
+    static func gunzip(_ data: Data) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gz-\(UUID().uuidString).gz").path
+        _ = FileManager.default.createFile(atPath: path, contents: data)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try Shell.run(["gzip", "-dc", path]).stdout
+    }
+}
