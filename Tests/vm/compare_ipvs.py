@@ -2,7 +2,8 @@
 """Compare swarm-ipvs-exporter's IPVS series with what ipvsadm says (stdlib only).
 
     compare_ipvs.py [options] SCRAPE NS [NS ...]
-    compare_ipvs.py --dump NS [NS ...]
+    compare_ipvs.py [options] --url http://HOST:PORT/metrics [--save-scrape FILE] NS [NS ...]
+    compare_ipvs.py --dump|--render NS [NS ...]
 
 SCRAPE is a file holding the exporter's /metrics answer (Prometheus text format). For every
 namespace NS (a name under /run/netns) the script runs, inside it (`ip netns exec NS`):
@@ -21,12 +22,14 @@ so does one it misses. One line per check (`ok ...` / `FAIL ... expected X got Y
 `N passed, M failed`; the exit status is 1 if anything failed or nothing was compared.
 
 IPVS counters are refreshed by the kernel's estimator about every 2 s: scrape the exporter
-after ~3 s without traffic, then run this script at once (gauges such as InActConn change when
-connections expire, so keep the gap between the scrape and this script short).
-
-    compare_ipvs.py --render NS [NS ...] > expected.prom
+after ~3 s without traffic. With a SCRAPE file, run this script right after the scrape (gauges
+such as InActConn change when connections expire). With --url the script reads ipvsadm, scrapes,
+reads ipvsadm again and retries until both reads agree, so such races cannot cause failures;
+it also checks that the answer's status is 200.
 
 Options
+  --url URL           scrape URL instead of reading SCRAPE (see above); --attempts N (default 5)
+  --save-scrape FILE  with --url: write the answer's body there
   --dump              only run and parse ipvsadm in each NS and print what was parsed (JSON)
   --render            only run and parse ipvsadm and print the ipvs_* exposition a correct
                       exporter would serve now (a reference to diff against; --dump --render: both)
@@ -46,6 +49,9 @@ import os
 import re
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 # --------------------------------------------------------------------------------------------
 # Prometheus text format
@@ -717,6 +723,9 @@ def main(argv):
     ap.add_argument("--save")
     ap.add_argument("--ipvsadm", default="ipvsadm")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--url")
+    ap.add_argument("--save-scrape")
+    ap.add_argument("--attempts", type=int, default=5)
     ap.add_argument("args", nargs="*")
     opts = ap.parse_args(argv)
 
@@ -739,25 +748,48 @@ def main(argv):
             sys.stdout.write(render(snaps))
         return rc
 
-    if not opts.args or (len(opts.args) < 2 and not opts.absent):
-        ap.error("need SCRAPE and at least one namespace (or --absent NS)")
-    scrape_path, namespaces = opts.args[0], opts.args[1:]
     rep = Report(opts.quiet)
+    if opts.url:
+        namespaces = opts.args
+        if not namespaces and not opts.absent:
+            ap.error("need at least one namespace (or --absent NS)")
+        status, text, snaps = scrape_stable(opts.url, namespaces, opts.ipvsadm, opts.attempts)
+        if status == 200:
+            rep.ok("GET %s status 200" % opts.url)
+        else:
+            rep.fail("GET %s status: expected 200 got %s" % (opts.url, status))
+        if opts.save_scrape and text is not None:
+            with open(opts.save_scrape, "w", encoding="utf-8") as f:
+                f.write(text)
+        source = opts.url
+    else:
+        if not opts.args or (len(opts.args) < 2 and not opts.absent):
+            ap.error("need SCRAPE and at least one namespace (or --absent NS)")
+        source, namespaces = opts.args[0], opts.args[1:]
+        try:
+            with open(source, "rb") as f:
+                text = f.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            text = None
+            rep.fail("%s readable: expected UTF-8 text got %s" % (source, e))
+        snaps = None
     try:
-        with open(scrape_path, encoding="utf-8") as f:
-            scrape = Scrape(f.read())
-        rep.ok("%s parses as Prometheus text (%d samples)" % (scrape_path, len(scrape.samples)))
-    except (OSError, UnicodeDecodeError, ExpositionError) as e:
-        rep.fail("%s parses as Prometheus text: expected a valid exposition got %s" % (scrape_path, e))
+        if text is None:
+            raise ExpositionError("no scrape")
+        scrape = Scrape(text)
+        rep.ok("%s parses as Prometheus text (%d samples)" % (source, len(scrape.samples)))
+    except ExpositionError as e:
+        rep.fail("%s parses as Prometheus text: expected a valid exposition got %s" % (source, e))
         print("%d passed, %d failed" % (rep.passed, rep.failed))
         return 1
+    if snaps is None:
+        snaps = read_all(namespaces, opts.ipvsadm)
 
     compared = []
     for ns in namespaces:
-        try:
-            snap = read_snapshot(ns, opts.ipvsadm)
-        except (IpvsadmError, ValueError) as e:
-            rep.fail("%s ipvsadm: expected readable tables got %s" % (ns, e))
+        snap = snaps[ns]
+        if isinstance(snap, Exception):
+            rep.fail("%s ipvsadm: expected readable tables got %s" % (ns, snap))
             continue
         save(opts.save, snap)
         compare_namespace(rep, scrape, snap)
@@ -778,6 +810,51 @@ def main(argv):
 
     print("%d passed, %d failed" % (rep.passed, rep.failed))
     return 1 if rep.failed or rep.passed == 0 else 0
+
+
+def read_all(namespaces, ipvsadm):
+    """ns -> Snapshot, or the exception that prevented reading it."""
+    snaps = {}
+    for ns in namespaces:
+        try:
+            snaps[ns] = read_snapshot(ns, ipvsadm)
+        except (IpvsadmError, ValueError) as e:
+            snaps[ns] = e
+    return snaps
+
+
+def comparable(snaps):
+    return {ns: (snapshot_json(s) if isinstance(s, Snapshot) else "error: %s" % s) for ns, s in snaps.items()}
+
+
+def fetch(url, timeout=60):
+    """(HTTP status or None, body text or None)."""
+    req = urllib.request.Request(url, headers={"Accept": "text/plain;version=0.0.4"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError, UnicodeDecodeError) as e:
+        return "no answer (%s)" % e, None
+
+
+def scrape_stable(url, namespaces, ipvsadm, attempts):
+    """Reads ipvsadm, scrapes, reads ipvsadm again; repeats (up to `attempts` times) until both
+    reads agree, so the exporter is compared with a kernel state that held during its scrape
+    (connections expire and the estimator refreshes counters every 2 s)."""
+    for attempt in range(1, attempts + 1):
+        before = read_all(namespaces, ipvsadm)
+        status, text = fetch(url)
+        after = read_all(namespaces, ipvsadm)
+        b, a = comparable(before), comparable(after)
+        if a == b:
+            return status, text, after
+        changed = [ns for ns in namespaces if a[ns] != b[ns]]
+        print("note the IPVS state of %s changed during scrape %d of %d%s" % (
+            ",".join(changed), attempt, attempts, ": scraping again" if attempt < attempts else ": comparing with the last read"))
+        time.sleep(1)
+    return status, text, after
 
 
 def save(directory, snap):

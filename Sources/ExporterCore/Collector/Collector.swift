@@ -61,9 +61,12 @@ extension GlobalCollector {
 /// What the core hands to every collector when it is made.
 public struct CollectorEnvironment: Sendable {
     public var logger: Logger
+    /// Docker Swarm's names for load balancers, when the Docker Engine API is reachable.
+    public var swarm: (any SwarmDirectory)?
 
-    public init(logger: Logger) {
+    public init(logger: Logger, swarm: (any SwarmDirectory)? = nil) {
         self.logger = logger
+        self.swarm = swarm
     }
 }
 

@@ -184,9 +184,6 @@ struct ExporterCommand: AsyncParsableCommand {
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
             services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) },
-            onServerRunning: { channel in
-                logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? address.description)", "telemetry_path": "\(telemetryPath)"])
-            },
             logger: logger
         )
         do {

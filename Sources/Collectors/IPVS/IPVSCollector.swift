@@ -1,0 +1,128 @@
+public import ExporterCore
+import Logging
+import Netlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every IPVS virtual service and backend of every namespace, over generic netlink (the family
+/// "IPVS", resolved inside the namespace), with Swarm's service names on the firewall marks.
+public struct IPVSCollector: NamespaceCollector {
+    public static let name = "ipvs"
+    public static let summary = "IPVS virtual services and backends: counters, weights, connections, timeouts, Swarm service names (generic netlink)."
+    public static let enabledByDefault = true
+    public static let options: [CollectorOption] = [
+        .flag("rates", help: "Also export the kernel's estimator rates (ipvs_service_*_per_second)."),
+        .value("backends", placeholder: "BOOL", default: "true",
+               help: "Export per-backend series; false keeps only service-level series for very large tables."),
+    ]
+    public static let metrics = IPVSMetrics.all
+
+    let exportRates: Bool
+    let exportBackends: Bool
+    let swarm: (any SwarmDirectory)?
+
+    public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
+        exportRates = try configuration.flag("rates")
+        exportBackends = try configuration.flag("backends")
+        swarm = environment.swarm
+    }
+
+    public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {
+        Reader(client: try IPVSClient(), namespace: namespace.label, collector: self)
+    }
+
+    final class Reader: NamespaceReader {
+        let client: IPVSClient
+        let namespace: String
+        let collector: IPVSCollector
+        private var reportedAbsent = false
+
+        init(client: IPVSClient, namespace: String, collector: IPVSCollector) {
+            self.client = client
+            self.namespace = namespace
+            self.collector = collector
+        }
+
+        func collect(into sink: inout MetricSink, logger: Logger) throws {
+            guard let table = try client.table() else {
+                if !reportedAbsent {
+                    logger.debug("IPVS is not loaded in this namespace; no ipvs series", metadata: ["netns": "\(namespace)"])
+                    reportedAbsent = true
+                }
+                return
+            }
+            reportedAbsent = false
+            let swarm = collector.swarm?.snapshot?.loadBalancers[namespace]
+            collector.record(table, swarm: swarm, into: &sink)
+        }
+    }
+
+    /// Turns one namespace's table into samples (pure: unit-tested on parsed kernel replies).
+    func record(_ table: IPVSTable, swarm: SwarmSnapshot.LoadBalancer?, into sink: inout MetricSink) {
+        for family in IPVSMetrics.base { sink.declare(family) }
+        if exportBackends { for family in IPVSMetrics.perBackend { sink.declare(family) } }
+        if exportRates { for family in IPVSMetrics.rates { sink.declare(family) } }
+
+        let configuration = table.configuration
+        sink.add(IPVSMetrics.services, [], UInt64(table.entries.count))
+        sink.add(IPVSMetrics.backends, [], UInt64(table.entries.reduce(0) { $0 + $1.destinations.count }))
+        sink.add(IPVSMetrics.connectionTableSize, [], UInt64(configuration.connectionTableSize))
+        sink.add(IPVSMetrics.timeout, ["tcp"], UInt64(configuration.tcpTimeout))
+        sink.add(IPVSMetrics.timeout, ["tcpfin"], UInt64(configuration.tcpFinTimeout))
+        sink.add(IPVSMetrics.timeout, ["udp"], UInt64(configuration.udpTimeout))
+
+        // Identity label values; an IPv6 firewall-mark service is told apart from an IPv4 one with
+        // the same mark by address "::".
+        for entry in table.entries {
+            let service = entry.service
+            let name = service.firewallMark.flatMap { swarm?.serviceByFirewallMark[$0] } ?? ""
+            let address = service.address?.description ?? (service.family == UInt16(AF_INET6) ? "::" : "")
+            let identity = [service.protocolName, address, service.port.map(String.init) ?? "",
+                            service.firewallMark.map(String.init) ?? "", name]
+            let stats = service.statistics
+            sink.add(IPVSMetrics.serviceInfo, identity + [service.scheduler, service.isPersistent ? "true" : "false",
+                                                          service.isPersistent ? String(service.timeout) : "0"], UInt64(1))
+            sink.add(IPVSMetrics.serviceConnections, identity, stats.connections)
+            sink.add(IPVSMetrics.serviceIncomingPackets, identity, stats.incomingPackets)
+            sink.add(IPVSMetrics.serviceOutgoingPackets, identity, stats.outgoingPackets)
+            sink.add(IPVSMetrics.serviceIncomingBytes, identity, stats.incomingBytes)
+            sink.add(IPVSMetrics.serviceOutgoingBytes, identity, stats.outgoingBytes)
+            sink.add(IPVSMetrics.serviceBackends, identity, UInt64(entry.destinations.count))
+            sink.add(IPVSMetrics.serviceBackendsWeighted, identity, UInt64(entry.destinations.filter { $0.weight > 0 }.count))
+            if exportRates {
+                sink.add(IPVSMetrics.serviceConnectionsRate, identity, Double(stats.connectionsPerSecond))
+                sink.add(IPVSMetrics.serviceIncomingPacketsRate, identity, Double(stats.incomingPacketsPerSecond))
+                sink.add(IPVSMetrics.serviceOutgoingPacketsRate, identity, Double(stats.outgoingPacketsPerSecond))
+                sink.add(IPVSMetrics.serviceIncomingBytesRate, identity, Double(stats.incomingBytesPerSecond))
+                sink.add(IPVSMetrics.serviceOutgoingBytesRate, identity, Double(stats.outgoingBytesPerSecond))
+            }
+            guard exportBackends else { continue }
+            for destination in entry.destinations {
+                let labels = identity + [destination.address.description, String(destination.port)]
+                let counters = destination.statistics
+                sink.add(IPVSMetrics.backendConnections, labels, counters.connections)
+                sink.add(IPVSMetrics.backendIncomingPackets, labels, counters.incomingPackets)
+                sink.add(IPVSMetrics.backendOutgoingPackets, labels, counters.outgoingPackets)
+                sink.add(IPVSMetrics.backendIncomingBytes, labels, counters.incomingBytes)
+                sink.add(IPVSMetrics.backendOutgoingBytes, labels, counters.outgoingBytes)
+                sink.add(IPVSMetrics.backendActive, labels, UInt64(destination.activeConnections))
+                sink.add(IPVSMetrics.backendInactive, labels, UInt64(destination.inactiveConnections))
+                sink.add(IPVSMetrics.backendPersistent, labels, UInt64(destination.persistentConnections))
+                sink.add(IPVSMetrics.backendWeight, labels, destination.weight >= 0 ? .unsigned(UInt64(destination.weight)) : .double(Double(destination.weight)))
+                sink.add(IPVSMetrics.backendInfo, labels + [destination.forwarding?.name ?? "unknown",
+                                                            String(destination.upperThreshold), String(destination.lowerThreshold)], UInt64(1))
+            }
+        }
+
+        guard let swarm else { return }
+        for family in IPVSMetrics.swarm { sink.declare(family) }
+        for port in swarm.publishedPorts {
+            sink.add(IPVSMetrics.publishedPortInfo, [String(port.fwmark), port.service, port.protocolName,
+                                                     String(port.publishedPort), String(port.targetPort)], UInt64(1))
+        }
+        for task in swarm.tasks {
+            sink.add(IPVSMetrics.swarmBackendInfo, [task.service, task.address, task.name, task.node], UInt64(1))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// What Docker Swarm says about this node's load balancers, keyed by the `netns` label of the
+/// namespace each one lives in (`ingress_sbox`, `lb_<first 9 characters of the network id>`).
+///
+/// The executable fills it from the Docker Engine API in the background; collectors only read the
+/// latest snapshot, so a scrape never waits for Docker.
+public struct SwarmSnapshot: Sendable, Equatable {
+    public struct PublishedPort: Sendable, Equatable {
+        public var fwmark: UInt32
+        public var service: String
+        public var protocolName: String
+        public var publishedPort: UInt16
+        public var targetPort: UInt16
+
+        public init(fwmark: UInt32, service: String, protocolName: String, publishedPort: UInt16, targetPort: UInt16) {
+            self.fwmark = fwmark
+            self.service = service
+            self.protocolName = protocolName
+            self.publishedPort = publishedPort
+            self.targetPort = targetPort
+        }
+    }
+
+    public struct Task: Sendable, Equatable {
+        public var service: String
+        public var address: String
+        public var name: String
+        public var node: String
+
+        public init(service: String, address: String, name: String, node: String) {
+            self.service = service
+            self.address = address
+            self.name = name
+            self.node = node
+        }
+    }
+
+    public struct LoadBalancer: Sendable, Equatable {
+        /// Swarm service name by the fwmark of its IPVS service in this namespace (LocalLBIndex).
+        public var serviceByFirewallMark: [UInt32: String] = [:]
+        public var publishedPorts: [PublishedPort] = []
+        public var tasks: [Task] = []
+
+        public init() {}
+    }
+
+    public var loadBalancers: [String: LoadBalancer]
+
+    public init(loadBalancers: [String: LoadBalancer] = [:]) {
+        self.loadBalancers = loadBalancers
+    }
+}
+
+/// A source of `SwarmSnapshot`s (the Docker Engine API client in the executable).
+public protocol SwarmDirectory: Sendable {
+    /// The last good snapshot, or nil when none was ever read.
+    var snapshot: SwarmSnapshot? { get }
+}

@@ -1,0 +1,54 @@
+import CNetlink
+
+/// Talks to the IPVS generic netlink family of the namespace its socket was opened in.
+public final class IPVSClient {
+    private let socket: NetlinkSocket
+    private var familyID: UInt16?
+
+    /// Opens the socket. Call it inside the namespace (on the namespace's own thread).
+    public init(receiveTimeout: Duration = .seconds(5)) throws(NetlinkError) {
+        socket = try NetlinkSocket(protocol: NETLINK_GENERIC, receiveTimeout: receiveTimeout)
+    }
+
+    /// The whole table, or nil when the kernel has no IPVS family (module not loaded). The family is
+    /// looked up again on every call until it appears, so loading ip_vs later is noticed.
+    public func table() throws(NetlinkError) -> IPVSTable? {
+        if familyID == nil { familyID = try socket.resolveGenericFamily(IPVS_GENL_NAME) }
+        guard let familyID else { return nil }
+        do {
+            return try table(family: familyID)
+        } catch .kernel(let errno, _) where errno == Self.familyGone {
+            // The family went away (module unloaded): resolve again next time.
+            self.familyID = nil
+            return nil
+        }
+    }
+
+    /// ENOENT: what a request to a family that was unregistered meanwhile answers.
+    private static let familyGone: Int32 = 2
+
+    private func table(family: UInt16) throws(NetlinkError) -> IPVSTable {
+        let services = try request(family: family, command: IPVS_CMD_GET_SERVICE, dump: true, context: "IPVS_CMD_GET_SERVICE dump")
+        var destinations: [[NetlinkMessage]] = []
+        destinations.reserveCapacity(services.count)
+        for message in services {
+            let service = try IPVSService(message: GenericNetlinkMessage(message))
+            destinations.append(try request(family: family, command: IPVS_CMD_GET_DEST, dump: true, context: "IPVS_CMD_GET_DEST dump") { builder throws(NetlinkError) in
+                try builder.nest(UInt16(IPVS_CMD_ATTR_SERVICE)) { nest throws(NetlinkError) in try service.putIdentity(into: &nest) }
+            })
+        }
+        let info = try request(family: family, command: IPVS_CMD_GET_INFO, dump: false, context: "IPVS_CMD_GET_INFO")
+        let config = try request(family: family, command: IPVS_CMD_GET_CONFIG, dump: false, context: "IPVS_CMD_GET_CONFIG")
+        return try IPVSTable(services: services, destinations: destinations, info: info, config: config)
+    }
+
+    private func request(
+        family: UInt16, command: Int, dump: Bool, context: String,
+        attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
+    ) throws(NetlinkError) -> [NetlinkMessage] {
+        try socket.request(
+            type: family, dump: dump,
+            header: GenericNetlinkMessage.header(command: UInt8(command), version: UInt8(IPVS_GENL_VERSION)),
+            context: context, attributes: attributes)
+    }
+}

@@ -1,0 +1,59 @@
+import CNetlink
+
+/// IPVS's global settings in one namespace: GET_INFO and GET_CONFIG.
+public struct IPVSConfiguration: Sendable, Equatable {
+    /// IPVS version, e.g. 0x010201 for 1.2.1.
+    public let version: UInt32
+    /// Size of the connection hash table (`ipvsadm -Ln`'s "size=").
+    public let connectionTableSize: UInt32
+    /// Idle timeouts in seconds (`ipvsadm -Ln --timeout`).
+    public let tcpTimeout: UInt32
+    public let tcpFinTimeout: UInt32
+    public let udpTimeout: UInt32
+}
+
+/// One namespace's whole IPVS table: every service with its destinations, and the settings.
+public struct IPVSTable: Sendable {
+    public struct Entry: Sendable {
+        public let service: IPVSService
+        public let destinations: [IPVSDestination]
+    }
+
+    public let entries: [Entry]
+    public let configuration: IPVSConfiguration
+
+    /// Assembles a table from the kernel's replies (pure: the unit tests feed it recorded bytes).
+    ///
+    /// - Parameters:
+    ///   - services: the GET_SERVICE dump.
+    ///   - destinations: one GET_DEST dump per service, in the same order.
+    ///   - info: the GET_INFO reply; `config`: the GET_CONFIG reply.
+    public init(services: [NetlinkMessage], destinations: [[NetlinkMessage]], info: [NetlinkMessage], config: [NetlinkMessage]) throws(NetlinkError) {
+        guard services.count == destinations.count else {
+            throw .malformed("\(services.count) services but \(destinations.count) destination dumps")
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(services.count)
+        for (serviceMessage, destinationMessages) in zip(services, destinations) {
+            let service = try IPVSService(message: GenericNetlinkMessage(serviceMessage))
+            var backends: [IPVSDestination] = []
+            backends.reserveCapacity(destinationMessages.count)
+            for message in destinationMessages {
+                backends.append(try IPVSDestination(message: GenericNetlinkMessage(message), serviceFamily: service.family))
+            }
+            entries.append(Entry(service: service, destinations: backends))
+        }
+        guard let infoMessage = info.first, let configMessage = config.first else {
+            throw .malformed("IPVS GET_INFO or GET_CONFIG returned no message")
+        }
+        let infoAttributes = try GenericNetlinkMessage(infoMessage).attributes
+        let configAttributes = try GenericNetlinkMessage(configMessage).attributes
+        self.entries = entries
+        configuration = IPVSConfiguration(
+            version: infoAttributes.u32(UInt16(IPVS_INFO_ATTR_VERSION)) ?? 0,
+            connectionTableSize: infoAttributes.u32(UInt16(IPVS_INFO_ATTR_CONN_TAB_SIZE)) ?? 0,
+            tcpTimeout: configAttributes.u32(UInt16(IPVS_CMD_ATTR_TIMEOUT_TCP)) ?? 0,
+            tcpFinTimeout: configAttributes.u32(UInt16(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN)) ?? 0,
+            udpTimeout: configAttributes.u32(UInt16(IPVS_CMD_ATTR_TIMEOUT_UDP)) ?? 0)
+    }
+}
