@@ -62,6 +62,16 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["CollectorRegistryPlugin"]
         ),
+        // The Docker Engine API client that names Swarm's load balancers.
+        .target(
+            name: "SwarmDiscovery",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "CollectorRegistryGenerator",
             swiftSettings: swiftSettings
@@ -83,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "swarm-ipvs-exporter",
             dependencies: [
-                "ExporterCore", "Collectors",
+                "ExporterCore", "Collectors", "SwarmDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -109,6 +119,12 @@ let package = Package(
         .testTarget(
             name: "CollectorsTests",
             dependencies: ["Collectors", "ExporterCore", "Netlink"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwarmDiscoveryTests",
+            dependencies: ["SwarmDiscovery", "ExporterCore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,32 +5,14 @@ import Testing
 /// IPVS replies recorded from Debian's 6.1 kernel in the VM (Tests/vm/capture-fixtures.sh), with
 /// ipvsadm's listings of the same table taken at the same time.
 @Suite struct IPVSParsingTests {
-    static func messages(_ numbers: ClosedRange<Int>, _ kind: String) throws -> [[NetlinkMessage]] {
-        try numbers.map { number in
-            let name = String(format: "ipvs-%02d-IPVS-CMD-%@.bin", number, kind)
-            return try NetlinkMessage.split(Fixture.bytes(name))
-        }
+    static let fixtureNames = (1...12).map { number in
+        let kinds = [1: "GET-SERVICE-dump", 2: "GET-SERVICE-dump", 11: "GET-INFO", 12: "GET-CONFIG"]
+        return String(format: "ipvs-%02d-IPVS-CMD-%@.bin", number, kinds[number] ?? "GET-DEST-dump")
     }
 
-    /// Rebuilds the table from the datagrams in the order the client asked for them: the service
-    /// dump (data + DONE), one destination dump per service (data + DONE each), info, config.
+    /// The table rebuilt from the datagrams in the order the client asked for them.
     static func recordedTable() throws -> IPVSTable {
-        let services = try messages(1...2, "GET-SERVICE-dump").flatMap { $0 }.filter { $0.type > NetlinkMessage.Control.overrun }
-        var destinationDumps: [[NetlinkMessage]] = []
-        var current: [NetlinkMessage] = []
-        for datagram in try messages(3...10, "GET-DEST-dump") {
-            for message in datagram {
-                if message.type == NetlinkMessage.Control.done {
-                    destinationDumps.append(current)
-                    current = []
-                } else {
-                    current.append(message)
-                }
-            }
-        }
-        let info = try messages(11...11, "GET-INFO")[0]
-        let config = try messages(12...12, "GET-CONFIG")[0]
-        return try IPVSTable(services: services, destinations: destinationDumps, info: info, config: config)
+        try IPVSTable(replaying: fixtureNames.map(Fixture.bytes))
     }
 
     static func key(_ service: IPVSService) -> String {
@@ -111,10 +93,7 @@ import Testing
     }
 
     @Test func mutatedIPVSRepliesAreRejectedOrParsedNeverACrash() throws {
-        let originals = try (1...12).map { number -> [UInt8] in
-            let kinds = [1: "GET-SERVICE-dump", 11: "GET-INFO", 12: "GET-CONFIG"]
-            return try Fixture.bytes(String(format: "ipvs-%02d-IPVS-CMD-%@.bin", number, kinds[number] ?? (number == 2 ? "GET-SERVICE-dump" : "GET-DEST-dump")))
-        }
+        let originals = try Self.fixtureNames.map(Fixture.bytes)
         var generator = SeededGenerator(state: 0x1975)
         var outcomes = (parsed: 0, rejected: 0)
         for round in 0..<3_000 {

@@ -54,4 +54,6 @@ public struct SwarmSnapshot: Sendable, Equatable {
 public protocol SwarmDirectory: Sendable {
     /// The last good snapshot, or nil when none was ever read.
     var snapshot: SwarmSnapshot? { get }
+    /// Failed Docker Engine API refreshes since start.
+    var apiErrors: UInt64 { get }
 }

@@ -17,5 +17,9 @@ public enum ExporterMetrics {
         "How long the collector took in this namespace during this scrape (netns is empty for global collectors).",
         labels: ["collector", "netns"])
 
-    public static let all = [buildInfo, netnsUp, collectorSuccess, collectorDuration]
+    public static let dockerAPIErrors = MetricDescriptor.counter(
+        "swarm_ipvs_exporter_docker_api_errors_total",
+        "Failed refreshes of the Swarm names from the Docker Engine API (the last good names are kept). Absent when Docker is off.")
+
+    public static let all = [buildInfo, netnsUp, collectorSuccess, collectorDuration, dockerAPIErrors]
 }

@@ -13,6 +13,7 @@ public final class Scraper: Sendable {
     private let buildInfo: BuildInfo
     private let logger: Logger
     private let threadPool: NIOThreadPool
+    private let swarm: (any SwarmDirectory)?
 
     /// - Parameters:
     ///   - threadPool: where blocking reads run (never a thread that enters a namespace).
@@ -22,8 +23,10 @@ public final class Scraper: Sendable {
         globalCollectors: [any GlobalCollector],
         buildInfo: BuildInfo,
         logger: Logger,
-        threadPool: NIOThreadPool
+        threadPool: NIOThreadPool,
+        swarm: (any SwarmDirectory)? = nil
     ) {
+        self.swarm = swarm
         self.selector = selector
         self.tracker = NamespaceTracker(collectors: namespaceCollectors)
         self.namespaceCollectorNames = namespaceCollectors.map { type(of: $0).name }
@@ -41,6 +44,7 @@ public final class Scraper: Sendable {
         sink.declare(ExporterMetrics.netnsUp)
         sink.declare(ExporterMetrics.collectorSuccess)
         sink.declare(ExporterMetrics.collectorDuration)
+        if let swarm { sink.add(ExporterMetrics.dockerAPIErrors, [], swarm.apiErrors) }
 
         let states = await tracker.refresh(selector.targets(), logger: logger)
         await withTaskGroup(of: MetricSink.self) { group in

@@ -57,3 +57,32 @@ public struct IPVSTable: Sendable {
             udpTimeout: configAttributes.u32(UInt16(IPVS_CMD_ATTR_TIMEOUT_UDP)) ?? 0)
     }
 }
+
+extension IPVSTable {
+    /// Rebuilds a table from datagrams recorded in the order `IPVSClient` asks for them (see
+    /// `NetlinkRecorder`): the service dump, one destination dump per service, info, config. Each
+    /// dump ends at its DONE message. This is how recorded kernel replies are replayed in tests.
+    public init(replaying datagrams: [[UInt8]]) throws(NetlinkError) {
+        var dumps: [[NetlinkMessage]] = []
+        var current: [NetlinkMessage] = []
+        for datagram in datagrams {
+            for message in try NetlinkMessage.split(datagram) {
+                if message.type == NetlinkMessage.Control.done {
+                    dumps.append(current)
+                    current = []
+                } else {
+                    current.append(message)
+                    // GET_INFO and GET_CONFIG answer with one message and no DONE.
+                    if message.flags & NetlinkMessage.flagMulti == 0 {
+                        dumps.append(current)
+                        current = []
+                    }
+                }
+            }
+        }
+        guard dumps.count >= 3 else { throw .malformed("a recorded table needs at least a service dump, info and config") }
+        let services = dumps[0]
+        try self.init(services: services, destinations: Array(dumps[1..<(dumps.count - 2)]),
+                      info: dumps[dumps.count - 2], config: dumps[dumps.count - 1])
+    }
+}

@@ -2,6 +2,8 @@ import ArgumentParser
 import Collectors
 import ExporterCore
 import Hummingbird
+import ServiceLifecycle
+import SwarmDiscovery
 import Logging
 import NIOCore
 import NIOPosix
@@ -64,6 +66,17 @@ struct ExporterCommand: AsyncParsableCommand {
             help: ArgumentHelp("Comma-separated collectors to run instead of the default set (see COLLECTORS above).", valueName: "names"))
     var collectors: String?
 
+    @Option(name: .customLong("docker.socket"),
+            help: ArgumentHelp("Docker Engine API socket for Swarm service names; used only while it exists.", valueName: "path"))
+    var dockerSocket = "/var/run/docker.sock"
+
+    @Flag(name: .customLong("no-docker"), help: "Never ask the Docker Engine API (no Swarm service names).")
+    var noDocker = false
+
+    @Option(name: .customLong("docker.refresh-interval"),
+            help: ArgumentHelp("How often the Swarm names are refreshed from the Docker Engine API in the background.", valueName: "duration"))
+    var dockerRefreshInterval = "15s"
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Only log messages at or above: debug, info, warn, error.", valueName: "level"))
     var logLevel = "info"
 
@@ -81,6 +94,7 @@ struct ExporterCommand: AsyncParsableCommand {
     enum CodingKeys: String, CodingKey {
         case listenAddress, telemetryPath, maxRequests, idleTimeout, scrapeTimeout, scrapeTimeoutOffset
         case namespacePaths, namespaceInclude, namespaceExclude, collectors, logLevel, logFormat, printMetrics
+        case dockerSocket, noDocker, dockerRefreshInterval
     }
 
     func validate() throws {
@@ -91,7 +105,8 @@ struct ExporterCommand: AsyncParsableCommand {
             throw ValidationError("--web.telemetry-path must start with / and must not be / itself (the landing page)")
         }
         guard (0...100_000).contains(maxRequests) else { throw ValidationError("--web.max-requests must be from 0 to 100000") }
-        for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset)] {
+        for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset),
+                              ("--docker.refresh-interval", dockerRefreshInterval)] {
             guard let duration = DurationParser.parse(value), duration < .seconds(86_400) else {
                 throw ValidationError("\(flag) \"\(value)\" is not a duration such as 500ms, 10s or 1m (under a day)")
             }
@@ -132,7 +147,16 @@ struct ExporterCommand: AsyncParsableCommand {
         let logger = Logger(label: "swarm-ipvs-exporter")
         ResourceLimits.raiseOpenFileLimit(logger: logger)
 
-        let environment = CollectorEnvironment(logger: logger)
+        let swarm: DockerSwarmDirectory? = noDocker ? nil : DockerSwarmDirectory(
+            socketPath: dockerSocket, interval: DurationParser.parse(dockerRefreshInterval)!, timeout: .seconds(3), logger: logger)
+        if let swarm {
+            if access(swarm.socketPath, F_OK) == 0 {
+                logger.info("Swarm service names from the Docker Engine API", metadata: ["socket": "\(swarm.socketPath)"])
+            } else {
+                logger.info("no Docker socket (yet); Swarm service names appear once it exists", metadata: ["socket": "\(swarm.socketPath)"])
+            }
+        }
+        let environment = CollectorEnvironment(logger: logger, swarm: swarm)
         var namespaceCollectors: [any NamespaceCollector] = []
         var globalCollectors: [any GlobalCollector] = []
         for type in try Self.registry.select(collectors) {
@@ -157,7 +181,7 @@ struct ExporterCommand: AsyncParsableCommand {
         threadPool.start()
         let scraper = Scraper(
             selector: selector, namespaceCollectors: namespaceCollectors, globalCollectors: globalCollectors,
-            buildInfo: Self.buildInfo, logger: logger, threadPool: threadPool)
+            buildInfo: Self.buildInfo, logger: logger, threadPool: threadPool, swarm: swarm)
 
         logger.info("starting swarm-ipvs-exporter", metadata: [
             "version": "\(Self.buildInfo.version)", "revision": "\(Self.buildInfo.revision)",
@@ -183,7 +207,8 @@ struct ExporterCommand: AsyncParsableCommand {
             router: router,
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
-            services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) },
+            services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) } as [any Service]
+                + (swarm.map { [SwarmDirectoryService(directory: $0)] } ?? []),
             logger: logger
         )
         do {

@@ -1,6 +1,7 @@
 import ExporterCore
 import Logging
 import ServiceLifecycle
+import SwarmDiscovery
 
 /// Runs a global collector's background probes for as long as the server runs.
 struct GlobalCollectorService: Service {
@@ -16,6 +17,17 @@ struct GlobalCollectorService: Service {
             return
         } catch {
             logger.error("collector's background work failed", metadata: ["collector": "\(type(of: collector).name)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Keeps the Swarm names fresh for as long as the server runs.
+struct SwarmDirectoryService: Service {
+    let directory: DockerSwarmDirectory
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await directory.run()
         }
     }
 }
