@@ -49,11 +49,15 @@ enum SwarmSnapshotBuilder {
                         service: name, address: address, name: task.name ?? "", node: task.info?["Host IP"] ?? ""))
                 }
                 guard isIngress else { continue }
-                for text in info.ports ?? [] {
+                // libnetwork prints one string per ingress port without its protocol, so 53/tcp and
+                // 53/udp give the same string twice: each distinct port is reported once per protocol.
+                var seen: Set<String> = []
+                for text in Set(info.ports ?? []).sorted() {
                     guard let port = parsePort(text) else { continue }
                     let known = protocols[name]?.filter { $0.target == port.target && $0.published == port.published } ?? []
                     // One published port may be both tcp and udp; without /services the protocol is unknown ("").
-                    for protocolName in known.isEmpty ? [""] : known.map(\.protocolName) {
+                    for protocolName in known.isEmpty ? [""] : known.map(\.protocolName)
+                    where seen.insert("\(protocolName)/\(port.published)/\(port.target)").inserted {
                         balancer.publishedPorts.append(SwarmSnapshot.PublishedPort(
                             fwmark: mark, service: name, protocolName: protocolName,
                             publishedPort: port.published, targetPort: port.target))

@@ -158,10 +158,21 @@ fi
 grep -E '^  traffic ' "$W/scenario-traffic.txt"
 quiet
 compare round2 --url "$URL" --save-scrape "$W/scrape2.prom" --save "$W/ipvsadm2" --previous "$W/scrape1.prom" "$NS_A" "$NS_B"
+promtool_check "$W/scrape2.prom"
+# negative control: the round-1 scrape is stale now, so the comparison must reject it
+$COMPARE --quiet "$W/scrape1.prom" "$NS_A" "$NS_B" > "$W/compare-stale.txt" 2>&1
+stale_rc=$?
+stale=$(tail -n 1 "$W/compare-stale.txt")
+if [ "$stale_rc" != 0 ] && [[ "$stale" =~ ^[0-9]+\ passed,\ [1-9][0-9]*\ failed$ ]]; then
+  ok "negative control: the stale round-1 scrape is rejected ($stale)"
+else
+  fail "negative control: expected the stale round-1 scrape to fail the comparison got exit $stale_rc, $stale"
+fi
 
 step "round 3: $NS_B deleted"
 $SCENARIO del-b "$NS_A" "$NS_B" > "$W/scenario-del-b.txt" 2>&1 || fail "ip netns del $NS_B: expected exit 0"
 compare round3 --url "$URL" --save-scrape "$W/scrape3.prom" --save "$W/ipvsadm3" --absent "$NS_B" "$NS_A"
+promtool_check "$W/scrape3.prom"
 exporter_alive "after $NS_B disappeared"
 
 step "round 4: $NS_B re-created with another table"

@@ -236,6 +236,9 @@ setup_a() {
   ipvs "$ns" -a -t 10.10.0.2:80 -r 10.200.1.6:80 -i -w 1 -x 10 -y 5
   # 5. TCP dh with no backend at all
   ipvs "$ns" -A -t 10.10.0.2:8000 -s dh
+  # 5b. SCTP rr (no traffic): protocol="sctp"
+  ipvs "$ns" -A --sctp-service 10.10.0.2:3868 -s rr
+  ipvs "$ns" -a --sctp-service 10.10.0.2:3868 -r 10.200.1.4:3868 -m -w 1
   # 6. UDP rr, masq, two backends (traffic)
   ipvs "$ns" -A -u 10.10.0.1:53 -s rr
   ipvs "$ns" -a -u 10.10.0.1:53 -r 10.200.1.2:5353 -m -w 1

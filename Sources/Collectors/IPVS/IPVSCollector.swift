@@ -13,8 +13,8 @@ public struct IPVSCollector: NamespaceCollector {
     public static let enabledByDefault = true
     public static let options: [CollectorOption] = [
         .flag("rates", help: "Also export the kernel's estimator rates (ipvs_service_*_per_second)."),
-        .value("backends", placeholder: "BOOL", default: "true",
-               help: "Export per-backend series; false keeps only service-level series for very large tables."),
+        .flag("backends", default: true,
+              help: "Export per-backend series (on by default); =false keeps only service-level series, for very large tables."),
     ]
     public static let metrics = IPVSMetrics.all
 

@@ -15,7 +15,7 @@ public protocol Collector: Sendable {
     static var enabledByDefault: Bool { get }
     /// The collector's own flags, spelled `--collector.<name>.<option>` on the command line.
     static var options: [CollectorOption] { get }
-    /// Every family the collector may emit (documentation and `--help-metrics` come from here).
+    /// Every family the collector may emit (documentation and `--print-metrics` come from here).
     static var metrics: [MetricDescriptor] { get }
 
     /// Makes a collector from its parsed options. Throw `CollectorConfigurationError` for bad values.

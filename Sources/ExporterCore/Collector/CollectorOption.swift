@@ -22,8 +22,9 @@ public struct CollectorOption: Sendable, Hashable {
         self.defaultValue = defaultValue
     }
 
-    public static func flag(_ name: String, help: String) -> CollectorOption {
-        CollectorOption(name, kind: .flag, default: "false", help: help)
+    /// On when given bare (`--collector.x.y`); `--collector.x.y=false` turns a default-on flag off.
+    public static func flag(_ name: String, default on: Bool = false, help: String) -> CollectorOption {
+        CollectorOption(name, kind: .flag, default: on ? "true" : "false", help: help)
     }
 
     public static func value(_ name: String, placeholder: String, default defaultValue: String? = nil, help: String) -> CollectorOption {

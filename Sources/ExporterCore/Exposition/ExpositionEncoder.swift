@@ -75,24 +75,16 @@ public struct ExpositionEncoder: Sendable {
 
     /// HELP text: backslash and newline escaped; OpenMetrics also escapes double quotes.
     static func escapeHelp(_ text: String, format: ExpositionFormat) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\"") }) else {
-            return text
-        }
-        var out = ""
-        for character in text.unicodeScalars {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\"" where format == .openMetrics: out += "\\\""
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        escape(text, quotes: format == .openMetrics)
     }
 
     /// Label values: backslash, double quote and newline escaped (both formats).
     static func escapeLabelValue(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\"") }) else {
+        escape(text, quotes: true)
+    }
+
+    private static func escape(_ text: String, quotes: Bool) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (quotes && $0 == UInt8(ascii: "\"")) }) else {
             return text
         }
         var out = ""
@@ -100,7 +92,7 @@ public struct ExpositionEncoder: Sendable {
             switch character {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            case "\"": out += "\\\""
+            case "\"" where quotes: out += "\\\""
             default: out.unicodeScalars.append(character)
             }
         }
@@ -111,6 +103,8 @@ public struct ExpositionEncoder: Sendable {
     static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        // Whole numbers print without ".0" while exactly representable (below 2^53).
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
         return value.description
     }
 }

@@ -1,7 +1,7 @@
 /// What a metric family is: its name, help text, type and label names.
 ///
 /// Collectors declare their descriptors as static constants; the same values document the metrics
-/// (`--help-metrics`, README) and shape every sample recorded against them, so a name or label can
+/// (`--print-metrics`, README) and shape every sample recorded against them, so a name or label can
 /// never drift between the docs and the output.
 public struct MetricDescriptor: Sendable, Hashable {
     public let name: String

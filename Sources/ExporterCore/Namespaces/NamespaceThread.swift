@@ -33,7 +33,8 @@ public enum NamespaceThread {
     ) async -> Result<T, Failure> {
         await withCheckedContinuation { continuation in
             let started = spawn {
-                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                // O_NONBLOCK: a path that names a FIFO must not hang the scrape.
+                let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
                 guard descriptor >= 0 else {
                     continuation.resume(returning: .failure(.open(SystemError(call: "open", errno: errno))))
                     return

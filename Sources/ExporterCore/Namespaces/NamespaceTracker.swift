@@ -14,8 +14,14 @@ enum NamespaceState: Sendable {
 public final class NamespaceTracker: @unchecked Sendable {
     private struct Opened {
         let identity: NamespaceIdentity
-        let slots: [ReaderSlot]
+        var slots: [ReaderSlot]
+        /// When readers that failed to open were last tried again.
+        var attempted: ContinuousClock.Instant
     }
+
+    /// How long a reader that could not be opened waits before the namespace is entered again
+    /// for it (the working readers of that namespace are kept meanwhile).
+    static let retryInterval: Duration = .seconds(30)
 
     private let collectors: [any NamespaceCollector]
     private let lock = NIOLock()
@@ -58,8 +64,13 @@ public final class NamespaceTracker: @unchecked Sendable {
         }
 
         let existing = lock.withLock { opened[target.path] }
-        if let existing, existing.identity == current, existing.slots.allSatisfy(\.isOpen) {
-            return .up(target, existing.slots)
+        var reopen = Array(collectors.indices)
+        if let existing, existing.identity == current {
+            let failed = existing.slots.indices.filter { !existing.slots[$0].isOpen }
+            if failed.isEmpty || ContinuousClock.now - existing.attempted < Self.retryInterval {
+                return .up(target, existing.slots)
+            }
+            reopen = failed
         }
         if let existing, existing.identity != current {
             logger.info("namespace changed at path; re-opening", metadata: [
@@ -68,34 +79,44 @@ public final class NamespaceTracker: @unchecked Sendable {
             ])
         }
 
-        let collectors = self.collectors
+        let toOpen = reopen.map { (index: $0, collector: collectors[$0]) }
         let label = target.label
         let path = target.path
         let result = await NamespaceThread.run(in: path) { identity in
             let description = NamespaceDescription(path: path, label: label, identity: identity)
-            let slots = collectors.map { collector -> ReaderSlot in
-                let name = type(of: collector).name
+            let slots = toOpen.map { entry -> (Int, ReaderSlot) in
+                let name = type(of: entry.collector).name
                 do {
-                    return ReaderSlot(collectorName: name, reader: try collector.open(in: description))
+                    return (entry.index, ReaderSlot(collectorName: name, reader: try entry.collector.open(in: description)))
                 } catch {
-                    return ReaderSlot(collectorName: name, openError: "cannot open: \(error)")
+                    return (entry.index, ReaderSlot(collectorName: name, openError: "cannot open: \(error)"))
                 }
             }
-            return Opened(identity: identity, slots: slots)
+            return (identity, slots)
         }
         switch result {
-        case .success(let fresh):
+        case .success(let (identity, newSlots)):
+            var fresh: Opened
+            if let existing, existing.identity == identity, newSlots.count < collectors.count {
+                fresh = existing   // only the failed readers were opened again
+            } else {
+                fresh = Opened(identity: identity, slots: [], attempted: .now)
+                fresh.slots = collectors.map { ReaderSlot(collectorName: type(of: $0).name, openError: "not opened") }
+            }
+            for (index, slot) in newSlots { fresh.slots[index] = slot }
+            fresh.attempted = .now
+            let settled = fresh
             lock.withLock {
-                opened[target.path] = fresh
+                opened[target.path] = settled
                 reportedDown[target.path] = nil
             }
-            for slot in fresh.slots where !slot.isOpen {
+            for (_, slot) in newSlots where !slot.isOpen {
                 logger.warning("collector could not open its reader", metadata: [
                     "collector": "\(slot.collectorName)", "netns": "\(target.label)", "error": "\(slot.openError ?? "")",
                 ])
             }
-            logger.debug("namespace opened", metadata: ["netns": "\(target.label)", "path": "\(target.path)", "identity": "\(fresh.identity)"])
-            return .up(target, fresh.slots)
+            logger.debug("namespace opened", metadata: ["netns": "\(target.label)", "path": "\(target.path)", "identity": "\(settled.identity)"])
+            return .up(target, settled.slots)
         case .failure(let failure):
             lock.withLock { opened[target.path] = nil }
             return down(target, reason: failure.description, logger: logger)

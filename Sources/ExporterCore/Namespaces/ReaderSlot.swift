@@ -8,8 +8,8 @@ import NIOConcurrencyHelpers
 final class ReaderSlot: @unchecked Sendable {
     let collectorName: String
     private let lock = NIOLock()
-    // Guarded by `lock`; `reader` itself is only touched by the thread that set `busy`.
-    private var reader: (any NamespaceReader)?
+    // `reader` is only used by the thread that set `busy` (guarded by `lock`).
+    private let reader: (any NamespaceReader)?
     private var busy = false
     let openError: String?
 
@@ -28,25 +28,32 @@ final class ReaderSlot: @unchecked Sendable {
     var isOpen: Bool { openError == nil }
 
     /// Collects into a fresh sink. Blocking: call it from a thread that may block.
-    func collect(logger: Logger) -> Result<MetricSink, CollectionFailure> {
-        if let openError { return .failure(CollectionFailure(openError)) }
+    /// A reader that throws keeps what it recorded before (`outcome.sink`) and fails the collector.
+    func collect(logger: Logger) -> CollectionOutcome {
+        if let openError { return CollectionOutcome(sink: MetricSink(), failure: CollectionFailure(openError)) }
         let claimed: (any NamespaceReader)? = lock.withLock {
             guard !busy else { return nil }
             busy = true
             return reader
         }
         guard let claimed else {
-            return .failure(CollectionFailure("the previous collection has not finished yet"))
+            return CollectionOutcome(sink: MetricSink(), failure: CollectionFailure("the previous collection has not finished yet"))
         }
         defer { lock.withLock { busy = false } }
         var sink = MetricSink()
         do {
             try claimed.collect(into: &sink, logger: logger)
-            return .success(sink)
+            return CollectionOutcome(sink: sink, failure: nil)
         } catch {
-            return .failure(CollectionFailure("\(error)"))
+            return CollectionOutcome(sink: sink, failure: CollectionFailure("\(error)"))
         }
     }
+}
+
+/// What one collector gave for one namespace: its series, and why it failed if it did.
+struct CollectionOutcome: Sendable {
+    let sink: MetricSink
+    let failure: CollectionFailure?
 }
 
 /// Why one collector gave nothing for one namespace in one scrape.

@@ -1,5 +1,6 @@
 public import Logging
 public import NIOPosix
+import NIOConcurrencyHelpers
 
 /// One scrape: every selected namespace through every namespace collector, every global
 /// collector, and the exporter's own metrics. Failures stay local: a missing namespace is
@@ -14,6 +15,9 @@ public final class Scraper: Sendable {
     private let logger: Logger
     private let threadPool: NIOThreadPool
     private let swarm: (any SwarmDirectory)?
+    /// The last failure logged per collector and namespace: a failure that repeats every scrape
+    /// is logged as an error once, then at debug level until it changes.
+    private let loggedFailures = NIOLockedValueBox<[String: String]>([:])
 
     /// - Parameters:
     ///   - threadPool: where blocking reads run (never a thread that enters a namespace).
@@ -71,8 +75,13 @@ public final class Scraper: Sendable {
             let logger = self.logger
             let outcomes = await firstBeforeDeadline(deadline) {
                 try? await pool.runIfActive {
-                    slots.map { slot -> (Result<MetricSink, CollectionFailure>, Duration) in
+                    slots.map { slot -> (CollectionOutcome, Duration) in
                         let start = ContinuousClock.now
+                        // Work that only got a thread after the deadline would hold the reader for
+                        // nothing and make the next scrape fail too.
+                        guard start < deadline else {
+                            return (CollectionOutcome(sink: MetricSink(), failure: CollectionFailure("the scrape deadline passed before it could start")), .zero)
+                        }
                         let result = slot.collect(logger: logger)
                         return (result, ContinuousClock.now - start)
                     }
@@ -82,13 +91,12 @@ public final class Scraper: Sendable {
                 let labels = [slot.collectorName, target.label]
                 let outcome = outcomes.flatMap { $0?[index] }
                 switch outcome {
-                case (.success(let families), let duration)?:
-                    sink.merge(families, prefixLabels: ["netns"], values: [target.label])
-                    sink.add(ExporterMetrics.collectorSuccess, labels, UInt64(1))
-                    sink.add(ExporterMetrics.collectorDuration, labels, duration.seconds)
-                case (.failure(let failure), let duration)?:
-                    logger.error("collector failed", metadata: ["collector": "\(slot.collectorName)", "netns": "\(target.label)", "error": "\(failure)"])
-                    sink.add(ExporterMetrics.collectorSuccess, labels, UInt64(0))
+                case let (result, duration)?:
+                    // What a failing collector read before it failed is kept: one unreadable value
+                    // must not hide the others.
+                    sink.merge(result.sink, prefixLabels: ["netns"], values: [target.label])
+                    noteFailure(result.failure, collector: slot.collectorName, netns: target.label)
+                    sink.add(ExporterMetrics.collectorSuccess, labels, UInt64(result.failure == nil ? 1 : 0))
                     sink.add(ExporterMetrics.collectorDuration, labels, duration.seconds)
                 case nil:
                     logger.error("collector did not finish before the scrape deadline", metadata: ["collector": "\(slot.collectorName)", "netns": "\(target.label)"])
@@ -127,6 +135,26 @@ public final class Scraper: Sendable {
         }
         sink.add(ExporterMetrics.collectorDuration, labels, (ContinuousClock.now - started).seconds)
         return sink
+    }
+}
+
+extension Scraper {
+    fileprivate func noteFailure(_ failure: CollectionFailure?, collector: String, netns: String) {
+        let key = "\(collector)\u{0}\(netns)"
+        let message = failure?.description
+        let changed = loggedFailures.withLockedValue { logged -> Bool in
+            defer { logged[key] = message }
+            return logged[key] != message
+        }
+        guard let message else {
+            if changed { logger.info("collector recovered", metadata: ["collector": "\(collector)", "netns": "\(netns)"]) }
+            return
+        }
+        if changed {
+            logger.error("collector failed", metadata: ["collector": "\(collector)", "netns": "\(netns)", "error": "\(message)"])
+        } else {
+            logger.debug("collector still failing", metadata: ["collector": "\(collector)", "netns": "\(netns)", "error": "\(message)"])
+        }
     }
 }
 

@@ -1,9 +1,12 @@
 /// Parses durations the way Prometheus tools write them: `250ms`, `15s`, `1m30s`, `2h`, or a bare
 /// number of seconds (`1.5`).
 public enum DurationParser {
+    /// The longest duration accepted (ten years): beyond it `Duration` arithmetic could trap.
+    static let limit = 315_360_000.0
+
     public static func parse(_ text: String) -> Duration? {
-        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 ? .seconds(seconds) : nil }
-        var total = Duration.zero
+        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 && seconds <= limit ? .seconds(seconds) : nil }
+        var total = 0.0
         var number = ""
         var unit = ""
         var sawPart = false
@@ -17,7 +20,8 @@ public enum DurationParser {
             case "h": scale = 3600
             default: return false
             }
-            total += .seconds(value * scale)
+            total += value * scale
+            guard total <= limit else { return false }
             number = ""
             unit = ""
             sawPart = true
@@ -35,6 +39,6 @@ public enum DurationParser {
             }
         }
         guard !number.isEmpty, flush(), sawPart else { return nil }
-        return total
+        return .seconds(total)
     }
 }

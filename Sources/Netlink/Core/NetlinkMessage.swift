@@ -26,6 +26,8 @@ public struct NetlinkMessage: Sendable, Equatable {
 
     /// NLM_F_MULTI: one part of a multi-part reply (a dump), ended by a DONE message.
     public static let flagMulti: UInt16 = 0x2
+    /// NLM_F_DUMP_INTR: the dump was interrupted by a change and may be inconsistent.
+    public static let flagDumpInterrupted: UInt16 = 0x10
 
     /// Splits one datagram into its messages. Throws on any length that does not add up.
     public static func split(_ datagram: ArraySlice<UInt8>) throws(NetlinkError) -> [NetlinkMessage] {
@@ -59,6 +61,6 @@ public struct NetlinkMessage: Sendable, Equatable {
     /// For an error message: the errno it carries (0 is an acknowledgement), as a positive number.
     public var errorCode: Int32? {
         guard type == Control.error else { return nil }
-        return ByteReader(payload).host(Int32.self).map { -$0 }
+        return ByteReader(payload).host(Int32.self).map { 0 &- $0 }
     }
 }

@@ -19,13 +19,15 @@ public final class NetlinkSocket {
         guard let handle = nl_socket_alloc() else {
             throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: "nl_socket_alloc")
         }
-        self.handle = handle
-        self.netlinkProtocol = netlinkProtocol
+        // Connect before any stored property is set: a throw after that would run deinit and
+        // free the handle a second time.
         let connected = nl_connect(handle, netlinkProtocol)
         guard connected == 0 else {
             nl_socket_free(handle)
             throw Self.libraryError(connected, "nl_connect(protocol \(netlinkProtocol))")
         }
+        self.handle = handle
+        self.netlinkProtocol = netlinkProtocol
         // Replies are read whole (peek for their size), no automatic ACK is asked for: dumps end
         // with DONE and single requests with their reply or an error message.
         nl_socket_enable_msg_peek(handle)
@@ -69,10 +71,19 @@ public final class NetlinkSocket {
         }
         var builder = NetlinkMessageBuilder(message: message, context: context)
         try attributes(&builder)
-        let sent = nl_send_auto(handle, message)
-        guard sent >= 0 else { throw Self.libraryError(sent, context) }
-        let sequence = nlmsg_hdr(message).pointee.nlmsg_seq
-        return try receive(sequence: sequence, dump: dump, context: context)
+        // A dump the kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while it was
+        // being dumped, so entries may be missing or repeated) is asked for once more.
+        for attempt in 1...2 {
+            // libnl numbers the message anew on every send (NL_AUTO_SEQ).
+            nlmsg_hdr(message).pointee.nlmsg_seq = UInt32(NL_AUTO_SEQ)
+            let sent = nl_send_auto(handle, message)
+            guard sent >= 0 else { throw Self.libraryError(sent, context) }
+            let sequence = nlmsg_hdr(message).pointee.nlmsg_seq
+            let replies = try receive(sequence: sequence, dump: dump, context: context)
+            guard replies.contains(where: { $0.flags & NetlinkMessage.flagDumpInterrupted != 0 }) else { return replies }
+            if attempt == 2 { throw .malformed("\(context): the dump was interrupted twice by concurrent changes") }
+        }
+        return []
     }
 
     private func receive(sequence: UInt32, dump: Bool, context: String) throws(NetlinkError) -> [NetlinkMessage] {
@@ -85,7 +96,7 @@ public final class NetlinkSocket {
                 case NetlinkMessage.Control.done:
                     // A dump that failed half-way says so in DONE's payload.
                     if let code = ByteReader(message.payload).host(Int32.self), code < 0 {
-                        throw .kernel(errno: -code, context: context)
+                        throw .kernel(errno: 0 &- code, context: context)
                     }
                     return replies
                 case NetlinkMessage.Control.error:
@@ -98,7 +109,9 @@ public final class NetlinkSocket {
                     throw .malformed("\(context): the kernel reported a receive buffer overrun")
                 default:
                     replies.append(message)
-                    if !dump && message.flags & NetlinkMessage.flagMulti == 0 { return replies }
+                    // A request that is not a dump has one answer. ctnetlink marks even that one
+                    // NLM_F_MULTI without ever sending DONE, so the flag is not waited on here.
+                    if !dump { return replies }
                 }
             }
         }

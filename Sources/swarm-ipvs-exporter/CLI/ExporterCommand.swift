@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Collectors
 import ExporterCore
 import Hummingbird
@@ -110,6 +111,10 @@ struct ExporterCommand: AsyncParsableCommand {
             guard let duration = DurationParser.parse(value), duration < .seconds(86_400) else {
                 throw ValidationError("\(flag) \"\(value)\" is not a duration such as 500ms, 10s or 1m (under a day)")
             }
+            let minimum: Duration = flag == "--docker.refresh-interval" ? .seconds(1) : flag == "--scrape.timeout-offset" ? .zero : .milliseconds(100)
+            guard duration >= minimum else {
+                throw ValidationError("\(flag) must be at least \(minimum == .zero ? "0" : minimum == .seconds(1) ? "1s" : "100ms"), not \"\(value)\"")
+            }
         }
         guard Self.level(logLevel) != nil else { throw ValidationError("--log.level must be debug, info, warn or error, not \"\(logLevel)\"") }
         guard LogfmtLogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log.format must be logfmt or json, not \"\(logFormat)\"") }
@@ -154,6 +159,17 @@ struct ExporterCommand: AsyncParsableCommand {
                 logger.info("Swarm service names from the Docker Engine API", metadata: ["socket": "\(swarm.socketPath)"])
             } else {
                 logger.info("no Docker socket (yet); Swarm service names appear once it exists", metadata: ["socket": "\(swarm.socketPath)"])
+            }
+        }
+        if let swarm {
+            // One refresh before serving, so the first scrapes already carry the service names and a
+            // series does not change its labels from service="" to service="web" a moment later.
+            let directory = swarm
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    directory.refreshOnce()
+                    done.resume()
+                }
             }
         }
         let environment = CollectorEnvironment(logger: logger, swarm: swarm)

@@ -18,6 +18,8 @@ struct GlobalCollectorService: Service {
         } catch {
             logger.error("collector's background work failed", metadata: ["collector": "\(type(of: collector).name)", "error": "\(error)"])
         }
+        // A service that returns would stop the whole server group: wait for the real shutdown.
+        try? await gracefulShutdown()
     }
 }
 
@@ -29,5 +31,6 @@ struct SwarmDirectoryService: Service {
         try? await cancelWhenGracefulShutdown {
             await directory.run()
         }
+        try? await gracefulShutdown()
     }
 }

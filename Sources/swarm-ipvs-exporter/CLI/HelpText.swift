@@ -21,7 +21,12 @@ enum HelpText {
                     case .value(let placeholder): value = " <\(placeholder.lowercased())>"
                     case .repeatedValue(let placeholder): value = " <\(placeholder.lowercased())> (repeatable)"
                     }
-                    let defaultText = option.defaultValue.map { option.kind == .flag ? "" : " (default: \($0))" } ?? ""
+                    let defaultText: String
+                    switch (option.kind, option.defaultValue) {
+                    case (.flag, "true"?): defaultText = " (default: on; =false turns it off)"
+                    case (.flag, _), (_, nil): defaultText = ""
+                    case (_, let value?): defaultText = value.count > 60 ? " (default: a built-in list, see README)" : " (default: \(value))"
+                    }
                     out += "  --collector.\(type.name).\(option.name)\(value)\n      \(option.help)\(defaultText)\n"
                 }
             }

@@ -54,6 +54,7 @@ struct MetricsEndpoint: Sendable {
         guard let header = request.headers[Self.scrapeTimeoutHeader], let seconds = Double(header), seconds.isFinite, seconds > 0 else {
             return defaultTimeout
         }
-        return max(.seconds(seconds) - timeoutOffset, .milliseconds(100))
+        // Clamped before it becomes a Duration: an absurd header must not trap the conversion.
+        return max(.seconds(min(seconds, 3600)) - timeoutOffset, .milliseconds(100))
     }
 }
