@@ -1,0 +1,129 @@
+public import ExporterCore
+import Logging
+import NIOConcurrencyHelpers
+
+/// SNMP, netstat and socket statistics of every namespace from its own /proc/net files, plus any
+/// single-value /proc file the user names.
+public struct ProcCollector: NamespaceCollector {
+    public static let name = "proc"
+    public static let summary = "Per-namespace /proc/net/snmp, snmp6, netstat and sockstat, plus user-named single-value /proc files."
+    public static let enabledByDefault = true
+    public static let options: [CollectorOption] = [
+        .value("fields", placeholder: "REGEX", default: ProcFields.defaultPattern,
+               help: "snmp/snmp6/netstat fields to export (whole-name match on Proto_Field or the snmp6 name, e.g. Tcp_CurrEstab, Ip6InReceives, TcpExt_ListenDrops); '.*' exports all. The default is a short list of drops, errors, retransmits and listen-queue overflows."),
+        .value("fields-exclude", placeholder: "REGEX", help: "snmp/snmp6/netstat fields not to export, even if --collector.proc.fields matches them."),
+        .repeated("file", placeholder: "NAME=PATH",
+                  help: "Also export a single-number /proc file as netns_proc_<NAME>; PATH is relative to /proc (sys/… reads /proc/sys/…, net/… reads the namespace's /proc/thread-self/net/…)."),
+    ]
+    public static let metrics = ProcFields.documented
+
+    struct CustomFile: Sendable {
+        let descriptor: MetricDescriptor
+        let path: String
+    }
+
+    let fields: NameFilter
+    let customFiles: [CustomFile]
+
+    public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
+        fields = try configuration.filter(include: "fields", exclude: "fields-exclude")
+        customFiles = try configuration.strings("file").map(Self.customFile)
+    }
+
+    /// `NAME=PATH` → the family and the absolute path to open inside the namespace.
+    static func customFile(_ text: String) throws -> CustomFile {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw CollectorConfigurationError("--collector.proc.file", "expects NAME=PATH, not \"\(text)\"")
+        }
+        let metric = "netns_proc_" + parts[0]
+        guard MetricName.isValid(metric) else {
+            throw CollectorConfigurationError("--collector.proc.file", "name \"\(parts[0])\" makes an invalid metric name \(metric)")
+        }
+        var relative = parts[1]
+        for prefix in ["/proc/thread-self/", "/proc/self/", "/proc/"] where relative.hasPrefix(prefix) {
+            relative = String(relative.dropFirst(prefix.count))
+            break
+        }
+        guard !relative.split(separator: "/").contains(".."), !relative.hasPrefix("/") else {
+            throw CollectorConfigurationError("--collector.proc.file", "path \"\(parts[1])\" must stay under /proc")
+        }
+        let absolute = relative.hasPrefix("net/") ? "/proc/thread-self/" + relative : "/proc/" + relative
+        return CustomFile(descriptor: .gauge(metric, "The value of \(absolute) in the namespace (--collector.proc.file)."), path: absolute)
+    }
+
+    public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {
+        var tables: [(ProcFields.Source, ProcFile)] = []
+        for source in ProcFields.Source.allCases {
+            let opened = Self.openFile("/proc/thread-self/net/\(source.file)")
+            switch opened {
+            case .success(let file): tables.append((source, file))
+            case .failure(let failure) where source.isOptional && failure.isMissing: continue
+            case .failure(let failure): throw failure
+            }
+        }
+        let files = customFiles.map { ($0, Self.openFile($0.path)) }
+        return Reader(tables: tables, files: files, fields: fields)
+    }
+
+    static func openFile(_ path: String) -> Result<ProcFile, ProcFile.Failure> {
+        do {
+            return .success(try ProcFile(path))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    final class Reader: NamespaceReader {
+        let tables: [(ProcFields.Source, ProcFile)]
+        let files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)]
+        let fields: NameFilter
+        /// Families made from field names, kept so each is built once.
+        private var descriptors: [String: MetricDescriptor] = [:]
+
+        init(tables: [(ProcFields.Source, ProcFile)], files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)], fields: NameFilter) {
+            self.tables = tables
+            self.files = files
+            self.fields = fields
+        }
+
+        func collect(into sink: inout MetricSink, logger: Logger) throws {
+            var failures: [String] = []
+            for (source, file) in tables {
+                do {
+                    let text = try file.read()
+                    let values: [ProcNetValue]
+                    switch source {
+                    case .snmp, .netstat: values = try ProcNetParsers.pairedTable(text, file: file.path)
+                    case .snmp6: values = try ProcNetParsers.singleColumn(text, file: file.path)
+                    case .sockstat, .sockstat6: values = try ProcNetParsers.sockstat(text, file: file.path)
+                    }
+                    let filtered = source == .sockstat || source == .sockstat6
+                    for value in values where filtered || fields.accepts(value.name) {
+                        let descriptor = self.descriptor(source, value.name)
+                        sink.add(descriptor, [], value.value >= 0 ? .unsigned(UInt64(value.value)) : .double(Double(value.value)))
+                    }
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+            for (custom, opened) in files {
+                do {
+                    let file = try opened.get()
+                    sink.add(custom.descriptor, [], try ProcNetParsers.singleValue(try file.read(), file: file.path))
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+            if !failures.isEmpty { throw CollectionFailure(failures.joined(separator: "; ")) }
+        }
+
+        private func descriptor(_ source: ProcFields.Source, _ field: String) -> MetricDescriptor {
+            let key = source.prefix + field
+            if let known = descriptors[key] { return known }
+            let made = ProcFields.descriptor(source: source, field: field)
+            descriptors[key] = made
+            return made
+        }
+    }
+}
