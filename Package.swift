@@ -119,6 +119,7 @@ let package = Package(
         .testTarget(
             name: "CollectorsTests",
             dependencies: ["Collectors", "ExporterCore", "Netlink"],
+            exclude: ["Fixtures"],  // read through #filePath, next to the Netlink fixtures
             swiftSettings: swiftSettings
         ),
         .testTarget(

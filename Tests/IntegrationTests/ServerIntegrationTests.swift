@@ -58,7 +58,7 @@ struct ServerIntegrationTests {
     }
 
     @Test(arguments: [
-        (["--collectors", "interfaces,bogus"], "valid collectors: interfaces"),
+        (["--collectors", "interfaces,bogus"], "unknown collector \"bogus\"; valid collectors: conntrack, dial-latency, dns, interfaces"),
         (["--collector.bogus.x", "1"], "unknown collector \"bogus\""),
         (["--collector.interfaces.device-include", "("], "not a valid regular expression"),
         (["--web.listen-address", "nonsense"], "--web.listen-address"),

@@ -13,8 +13,11 @@ public protocol Collector: Sendable {
     static var summary: String { get }
     /// Whether the collector runs when `--collectors` is not given.
     static var enabledByDefault: Bool { get }
-    /// The collector's own flags, spelled `--collector.<name>.<option>` on the command line.
+    /// The collector's own flags, spelled `--collector.<flagPrefix>.<option>` on the command line.
     static var options: [CollectorOption] { get }
+    /// What its flags are spelled with after `--collector.`; the name unless a shorter one reads
+    /// better (`dial-latency` takes `--collector.dial.*`).
+    static var flagPrefix: String { get }
     /// Every family the collector may emit (documentation and `--print-metrics` come from here).
     static var metrics: [MetricDescriptor] { get }
 
@@ -24,6 +27,7 @@ public protocol Collector: Sendable {
 
 extension Collector {
     public static var options: [CollectorOption] { [] }
+    public static var flagPrefix: String { name }
 }
 
 /// A collector that reads each network namespace through handles opened inside it.

@@ -1,11 +1,14 @@
 /// One collector's parsed options, with typed accessors that fail with a clear message.
 public struct CollectorConfiguration: Sendable {
     public let collectorName: String
+    /// `--collector.<flagPrefix>.` (the collector's name unless it declares a shorter prefix).
+    public let flagPrefix: String
     private let values: [String: [String]]
     private let declared: [String: CollectorOption]
 
-    public init(collectorName: String, options: [CollectorOption], values: [String: [String]] = [:]) {
+    public init(collectorName: String, flagPrefix: String? = nil, options: [CollectorOption], values: [String: [String]] = [:]) {
         self.collectorName = collectorName
+        self.flagPrefix = flagPrefix ?? collectorName
         self.values = values
         self.declared = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -56,7 +59,7 @@ public struct CollectorConfiguration: Sendable {
         return values[name]?.last ?? declared[name]?.defaultValue
     }
 
-    private func flag(for name: String) -> String { "--collector.\(collectorName).\(name)" }
+    private func flag(for name: String) -> String { "--collector.\(flagPrefix).\(name)" }
 }
 
 /// A collector option with a value the collector cannot use.

@@ -41,13 +41,15 @@ public struct CollectorFlagParser: Sendable {
             guard let dot = key.firstIndex(of: ".") else {
                 throw CollectorFlagError("\(argument): collector flags are spelled --collector.<collector>.<option>; valid collectors: \(registry.names.joined(separator: ", "))")
             }
-            let collectorName = String(key[..<dot])
+            let prefix = String(key[..<dot])
             let optionName = String(key[key.index(after: dot)...])
-            guard let type = registry.type(named: collectorName) else {
-                throw CollectorFlagError("\(argument): unknown collector \"\(collectorName)\"; valid collectors: \(registry.names.joined(separator: ", "))")
+            guard let type = registry.type(flagPrefix: prefix) else {
+                let prefixes = registry.types.map { $0.flagPrefix }
+                throw CollectorFlagError("\(argument): unknown collector \"\(prefix)\"; valid collector flag prefixes: \(prefixes.joined(separator: ", "))")
             }
+            let collectorName = type.name
             guard let option = type.options.first(where: { $0.name == optionName }) else {
-                let valid = type.options.map { "--collector.\(collectorName).\($0.name)" }
+                let valid = type.options.map { "--collector.\(prefix).\($0.name)" }
                 throw CollectorFlagError("\(argument): collector \(collectorName) has no option \"\(optionName)\"" +
                     (valid.isEmpty ? " (it takes no options)" : "; valid: \(valid.joined(separator: ", "))"))
             }

@@ -8,6 +8,7 @@ public struct CollectorRegistry: @unchecked Sendable {
         var seen: Set<String> = []
         for type in types {
             precondition(seen.insert(type.name).inserted, "two collectors are named \(type.name)")
+            precondition(type.flagPrefix == type.name || seen.insert("flags:" + type.flagPrefix).inserted, "two collectors share the flag prefix \(type.flagPrefix)")
             precondition(type is any NamespaceCollector.Type || type is any GlobalCollector.Type,
                          "\(type.name) conforms to neither NamespaceCollector nor GlobalCollector")
         }
@@ -18,6 +19,11 @@ public struct CollectorRegistry: @unchecked Sendable {
 
     public func type(named name: String) -> (any Collector.Type)? {
         types.first { $0.name == name }
+    }
+
+    /// The collector whose flags start `--collector.<prefix>.`.
+    public func type(flagPrefix prefix: String) -> (any Collector.Type)? {
+        types.first { $0.flagPrefix == prefix }
     }
 
     public var defaultNames: [String] { types.filter { $0.enabledByDefault }.map { $0.name } }

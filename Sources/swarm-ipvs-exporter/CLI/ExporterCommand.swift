@@ -176,7 +176,8 @@ struct ExporterCommand: AsyncParsableCommand {
         var namespaceCollectors: [any NamespaceCollector] = []
         var globalCollectors: [any GlobalCollector] = []
         for type in try Self.registry.select(collectors) {
-            let configuration = CollectorConfiguration(collectorName: type.name, options: type.options, values: collectorValues[type.name] ?? [:])
+            let configuration = CollectorConfiguration(collectorName: type.name, flagPrefix: type.flagPrefix, options: type.options,
+                                                       values: collectorValues[type.name] ?? [:])
             let collector: any Collector
             do {
                 collector = try type.init(configuration: configuration, environment: environment)

@@ -27,7 +27,7 @@ enum HelpText {
                     case (.flag, _), (_, nil): defaultText = ""
                     case (_, let value?): defaultText = value.count > 60 ? " (default: a built-in list, see README)" : " (default: \(value))"
                     }
-                    out += "  --collector.\(type.name).\(option.name)\(value)\n      \(option.help)\(defaultText)\n"
+                    out += "  --collector.\(type.flagPrefix).\(option.name)\(value)\n      \(option.help)\(defaultText)\n"
                 }
             }
         }

@@ -5,6 +5,8 @@ final class ExporterProcess {
     let process = Process()
     let port: Int
     let logPath: String
+    /// The network namespace the exporter runs in (`ip netns exec`), nil for the test's own.
+    let namespace: String?
 
     /// `$EXPORTER_BIN`, or the binary `swift build` put beside the test bundle.
     static var binary: String {
@@ -20,18 +22,25 @@ final class ExporterProcess {
         return root.appendingPathComponent(".build/debug/swarm-ipvs-exporter").path
     }
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], in namespace: String? = nil) throws {
+        self.namespace = namespace
         port = Int.random(in: 20_000...40_000)
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(port)-\(UUID().uuidString).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--web.listen-address", "127.0.0.1:\(port)"] + arguments
+        let command = [Self.binary, "--web.listen-address", "127.0.0.1:\(port)"] + arguments
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["ip", "netns", "exec", namespace] + command
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = Array(command.dropFirst())
+        }
         process.standardOutput = FileHandle(forWritingAtPath: logPath)
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if let output = try? Shell.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", url("/")], check: false), output.stdout == "200" {
+            if let output = try? Shell.run(curl + ["-s", "-o", "/dev/null", "-w", "%{http_code}", url("/")], check: false), output.stdout == "200" {
                 return
             }
             guard process.isRunning else { break }
@@ -46,6 +55,9 @@ final class ExporterProcess {
 
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
+    /// curl, run in the exporter's namespace.
+    var curl: [String] { (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + ["curl"] }
+
     /// GET `path` with extra curl arguments: the HTTP status, the response headers and the body.
     func get(_ path: String = "/metrics", _ curlArguments: [String] = []) throws -> (status: Int, headers: String, body: Data) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("get-\(UUID().uuidString)").path
@@ -53,7 +65,7 @@ final class ExporterProcess {
             try? FileManager.default.removeItem(atPath: scratch + ".h")
             try? FileManager.default.removeItem(atPath: scratch + ".b")
         }
-        let output = try Shell.run(["curl", "-s", "-D", scratch + ".h", "-o", scratch + ".b", "-w", "%{http_code}"] + curlArguments + [url(path)])
+        let output = try Shell.run(curl + ["-s", "-D", scratch + ".h", "-o", scratch + ".b", "-w", "%{http_code}"] + curlArguments + [url(path)])
         let headers = (try? String(contentsOfFile: scratch + ".h", encoding: .utf8)) ?? ""
         let body = FileManager.default.contents(atPath: scratch + ".b") ?? Data()
         return (Int(output.stdout) ?? 0, headers, body)

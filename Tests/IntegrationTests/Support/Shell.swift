@@ -14,30 +14,33 @@ enum Shell {
         var description: String { "\(command.joined(separator: " ")) exited \(output.status): \(output.stderr)" }
     }
 
+    /// Runs a command to its end. posix_spawn and waitpid rather than Foundation's Process: the
+    /// latter sometimes never noticed the exit of a shell that left a server running in the
+    /// background (the child stayed a zombie and the test hung).
     @discardableResult
     static func run(_ arguments: [String], input: String? = nil, check: Bool = true) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        // stdout through a pipe, stderr through a file: neither can fill up and block the command.
-        let out = Pipe()
-        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
-        process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: errPath)
-        let inPipe = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try process.run()
-        if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inPipe.fileHandleForWriting.close()
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)").path
+        defer { for suffix in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) } }
+        try (input ?? "").write(toFile: base + ".in", atomically: false, encoding: .utf8)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, base + ".in", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid = pid_t()
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw Failure(command: arguments, output: Output(status: -1, stdout: "", stderr: String(cString: strerror(spawned))))
         }
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = Output(status: process.terminationStatus,
-                            stdout: String(decoding: stdoutData, as: UTF8.self),
-                            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7F == 0
+        let output = Output(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
+                            stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+                            stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
         if check && output.status != 0 { throw Failure(command: arguments, output: output) }
         return output
     }

@@ -38,6 +38,15 @@ final class TestNamespace {
         try b.exec(["ip", "addr", "add", "10.\(subnet).0.2/24", "dev", names.1])
         try a.exec(["ip", "link", "set", names.0, "up"])
         try b.exec(["ip", "link", "set", names.1, "up"])
+        // Operational state follows a moment later (the kernel's link watcher): wait for it, so
+        // tests compare settled states.
+        for _ in 0..<50 {
+            let up = try [(a, names.0), (b, names.1)].allSatisfy { namespace, device in
+                (try namespace.links()[device]?["operstate"] as? String) == "UP"
+            }
+            if up { return }
+            usleep(100_000)
+        }
     }
 
     /// Sends `count` UDP datagrams of `size` bytes from this namespace to `address`.

@@ -1,0 +1,145 @@
+public import ExporterCore
+import Logging
+import NIOConcurrencyHelpers
+
+/// Resolves names in the background, over UDP and TCP, through the resolver the exporter sees
+/// (Docker's embedded DNS inside a Swarm task), and exports how long lookups take and why they fail.
+/// Inert (no series) until `--collector.dns.host` names something to resolve.
+public struct DNSCollector: GlobalCollector {
+    public static let name = "dns"
+    public static let summary = "Background DNS lookups over UDP and TCP: latency histograms and errors by reason (needs --collector.dns.host)."
+    public static let enabledByDefault = true
+    public static let options: [CollectorOption] = [
+        .repeated("host", placeholder: "NAME", help: "A name to resolve (A record) on every round; repeatable. Without one the collector does nothing."),
+        .value("server", placeholder: "IP[:PORT]", help: "The DNS server to ask instead of the first nameserver of /etc/resolv.conf."),
+        .value("interval", placeholder: "DURATION", default: "15s", help: "Time between the starts of two lookups of the same name and protocol."),
+        .value("timeout", placeholder: "DURATION", default: "2s", help: "How long one lookup may take before it counts as a timeout."),
+    ]
+
+    enum Metric {
+        static let duration = MetricDescriptor.histogram(
+            "dns_lookup_duration_seconds", "Time from sending a query to its answer, for every lookup that got one (any response code).",
+            labels: ["host", "protocol"])
+        static let errors = MetricDescriptor.counter(
+            "dns_lookup_errors_total",
+            "Failed lookups by reason: timeout (no answer in time), nxdomain, servfail, refused (REFUSED answer or connection refused), other.",
+            labels: ["host", "protocol", "reason"])
+    }
+
+    public static let metrics = [Metric.duration, Metric.errors]
+    static let reasons = ["timeout", "nxdomain", "servfail", "refused", "other"]
+
+    struct Key: Hashable, Sendable {
+        let host: String
+        let transport: DNSResolver.Transport
+    }
+
+    struct Tally: Sendable {
+        var histogram = HistogramAccumulator()
+        var errors: [String: UInt64] = Dictionary(uniqueKeysWithValues: DNSCollector.reasons.map { ($0, 0) })
+    }
+
+    let hosts: [String]
+    let server: ProbeEndpoint?
+    let interval: Duration
+    let timeout: Duration
+    let logger: Logger
+    let state: NIOLockedValueBox<[Key: Tally]>
+
+    public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
+        hosts = configuration.strings("host")
+        for host in hosts where (try? DNSMessage.query(id: 0, name: host, type: .a)) == nil {
+            throw CollectorConfigurationError("--collector.dns.host", "\"\(host)\" is not a valid DNS name")
+        }
+        if let text = try configuration.string("server") {
+            guard let endpoint = ProbeEndpoint(text, defaultPort: 53) else {
+                throw CollectorConfigurationError("--collector.dns.server", "expects IP or IP:PORT, not \"\(text)\"")
+            }
+            server = endpoint
+        } else {
+            server = nil
+        }
+        interval = try configuration.duration("interval") ?? .seconds(15)
+        timeout = try configuration.duration("timeout") ?? .seconds(2)
+        guard interval >= .milliseconds(100), timeout >= .milliseconds(10) else {
+            throw CollectorConfigurationError("--collector.dns.interval", "and --collector.dns.timeout must be at least 100ms and 10ms")
+        }
+        logger = environment.logger
+        var initial: [Key: Tally] = [:]
+        for host in hosts {
+            for transport in DNSResolver.Transport.allCases { initial[Key(host: host, transport: transport)] = Tally() }
+        }
+        state = NIOLockedValueBox(initial)
+    }
+
+    public func run() async throws {
+        guard !hosts.isEmpty else {
+            logger.debug("dns collector has no --collector.dns.host; it does nothing")
+            return
+        }
+        guard let server = server ?? DNSResolver.systemServer() else {
+            logger.error("dns collector: no --collector.dns.server and no nameserver in /etc/resolv.conf")
+            return
+        }
+        logger.info("dns probes started", metadata: ["server": "\(server)", "hosts": "\(hosts.joined(separator: ","))", "interval": "\(interval)"])
+        let resolver = DNSResolver(server: server)
+        await withTaskGroup(of: Void.self) { group in
+            for host in hosts {
+                for transport in DNSResolver.Transport.allCases {
+                    group.addTask { await repeatProbes(every: interval) { await self.probe(host, transport, resolver) } }
+                }
+            }
+        }
+    }
+
+    func probe(_ host: String, _ transport: DNSResolver.Transport, _ resolver: DNSResolver) async {
+        let timeout = self.timeout
+        let outcome: (Duration, Result<DNSMessage.Response, ProbeError>) = await ProbeThread.run("dns-probe") {
+            let started = ContinuousClock.now
+            do throws(ProbeError) {
+                let response = try resolver.query(host, type: .a, transport: transport, timeout: timeout)
+                return (ContinuousClock.now - started, .success(response))
+            } catch {
+                return (ContinuousClock.now - started, .failure(error))
+            }
+        }
+        record(Key(host: host, transport: transport), duration: outcome.0, result: outcome.1)
+    }
+
+    func record(_ key: Key, duration: Duration, result: Result<DNSMessage.Response, ProbeError>) {
+        let reason: String?
+        switch result {
+        case .success(let response):
+            switch DNSMessage.ResponseCode(rawValue: response.responseCode) {
+            case .noError?: reason = nil
+            case .nameError?: reason = "nxdomain"
+            case .serverFailure?: reason = "servfail"
+            case .refused?: reason = "refused"
+            default: reason = "other"
+            }
+        case .failure(let error):
+            switch error.kind {
+            case .timeout: reason = "timeout"
+            case .refused: reason = "refused"
+            case .unreachable, .other: reason = "other"
+            }
+            logger.debug("dns lookup failed", metadata: ["host": "\(key.host)", "protocol": "\(key.transport.rawValue)", "error": "\(error)"])
+        }
+        state.withLockedValue { tallies in
+            var tally = tallies[key] ?? Tally()
+            if case .success = result { tally.histogram.observe(duration.seconds) }
+            if let reason { tally.errors[reason, default: 0] += 1 }
+            tallies[key] = tally
+        }
+    }
+
+    public func collect(into sink: inout MetricSink) async throws {
+        guard !hosts.isEmpty else { return }
+        sink.declare(Metric.duration)
+        sink.declare(Metric.errors)
+        for (key, tally) in state.withLockedValue({ $0 }) {
+            sink.add(Metric.duration, [key.host, key.transport.rawValue], .histogram(tally.histogram.snapshot))
+            for (reason, count) in tally.errors { sink.add(Metric.errors, [key.host, key.transport.rawValue, reason], count) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which peers a node dials: on a large cluster every node dialling every other is O(n²), so each
+/// node dials only the `neighbours` next addresses after its own on the ring of sorted addresses.
+enum PeerRing {
+    /// - Parameters:
+    ///   - addresses: every peer address discovered (this node's own included or not).
+    ///   - own: this node's addresses, which are never dialled.
+    ///   - neighbours: how many to take; 0 takes all.
+    static func select(_ addresses: [String], own: Set<String>, neighbours: Int) -> [String] {
+        let ring = Array(Set(addresses)).sorted(by: precedes)
+        let others = ring.filter { !own.contains($0) }
+        guard neighbours > 0, neighbours < others.count else { return others }
+        // Start after this node's place on the ring (its lowest own address that is on it).
+        let start: Int
+        if let mine = ring.filter(own.contains).first, let index = others.firstIndex(where: { precedes(mine, $0) }) {
+            start = index
+        } else {
+            start = 0
+        }
+        return (0..<neighbours).map { others[(start + $0) % others.count] }
+    }
+
+    /// Numeric order for IPv4 addresses, text order otherwise.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        switch (ipv4(a), ipv4(b)) {
+        case let (x?, y?): return x < y
+        case (_?, nil): return true
+        case (nil, _?): return false
+        case (nil, nil): return a < b
+        }
+    }
+
+    static func ipv4(_ text: String) -> UInt32? {
+        let parts = text.split(separator: ".")
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard let octet = UInt8(part) else { return nil }
+            value = value << 8 | UInt32(octet)
+        }
+        return value
+    }
+
+    /// Every address of this network namespace's interfaces.
+    static func ownAddresses() -> Set<String> {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0 else { return [] }
+        defer { freeifaddrs(list) }
+        var result: Set<String> = []
+        var cursor = list
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            guard let address = entry.pointee.ifa_addr else { continue }
+            let family = Int32(address.pointee.sa_family)
+            guard family == AF_INET || family == AF_INET6 else { continue }
+            var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            let length = socklen_t(family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
+            if getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 {
+                result.insert(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+        }
+        return result
+    }
+}

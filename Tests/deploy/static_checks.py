@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Static checks of the deployment files, for scripts/validate-deploy.
+
+  static_checks.py EXPORTER_BINARY
+
+One PASS/FAIL line per check, then "evaluated: N passed, M failed". The metric list is the
+binary's --print-metrics (plus Tests/deploy/pending-metrics.txt while it exists); docker stack
+config gives the stack files as the engine would get them.
+"""
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+import deploylib as d  # noqa: E402
+
+results = []
+
+
+def check(ok, what, detail=""):
+    results.append(bool(ok))
+    print(f"{'PASS' if ok else 'FAIL'} {what}{(': ' + detail) if detail else ''}")
+
+
+def dockerfile_checks():
+    text = open(os.path.join(d.ROOT, "Dockerfile")).read()
+    lines = text.splitlines()
+    joined = text.replace("\\\n", " ")
+    stages = re.split(r"(?m)^FROM\s", joined)
+    version = open(os.path.join(d.ROOT, "VERSION")).read().strip()
+    m = re.search(r"(?m)^ARG VERSION=(\S+)", text)
+    check(m and m.group(1) == version, "Dockerfile ARG VERSION equals the VERSION file",
+          f"ARG {m.group(1) if m else 'missing'}, VERSION {version}")
+    unexplained = []
+    for i, line in enumerate(lines):
+        if re.match(r"\s*#\s*hadolint\s+ignore=", line):
+            prev = lines[i - 1].strip() if i else ""
+            if not prev.startswith("#") or "hadolint" in prev or len(prev) < 10:
+                unexplained.append(f"line {i + 1}")
+    check(not unexplained, "every `# hadolint ignore=` has a reason comment above it", ", ".join(unexplained))
+    build, runtime = (stages[1], stages[-1]) if len(stages) >= 3 else ("", "")
+    check(re.match(r"swift:\S+\s+AS\s+build", build, re.I) and "-c release" in build
+          and "--static-swift-stdlib" in build,
+          "build stage: official swift image, release, --static-swift-stdlib")
+    check(re.match(r"debian:\S*slim", runtime) and all(p in runtime for p in ("libnl-3-200", "libnl-genl-3-200")),
+          "runtime stage: Debian slim with libnl-3-200 and libnl-genl-3-200")
+    check('ENTRYPOINT ["/usr/local/bin/swarm-ipvs-exporter"]' in runtime, "ENTRYPOINT is the exporter")
+    check(re.search(r"(?m)^HEALTHCHECK\b.*CMD", runtime), "HEALTHCHECK present in the runtime stage")
+    labels = set(re.findall(r"org\.opencontainers\.image\.(\w+(?:\.\w+)?)=", runtime))
+    need = {"title", "description", "version", "revision", "created", "source"}
+    check(need <= labels, "OCI labels", ", ".join(sorted(labels)) if need <= labels else f"missing {', '.join(sorted(need - labels))}")
+    check(not re.search(r"(?m)^USER\s", runtime), "no USER (the capabilities apply to uid 0 only, see the Dockerfile)")
+
+
+def exporter_stack_checks(binary):
+    doc = d.stack_config(d.EXPORTER_STACK)
+    svc = doc["services"]["exporter"]
+    deploy = svc.get("deploy", {})
+    check(deploy.get("mode") == "global", "exporter: deploy.mode global")
+    check(set(svc.get("cap_add", [])) == {"CAP_SYS_ADMIN", "CAP_NET_ADMIN"},
+          "exporter: cap_add is exactly CAP_SYS_ADMIN + CAP_NET_ADMIN", str(svc.get("cap_add")))
+    check("ALL" in svc.get("cap_drop", []), "exporter: cap_drop ALL (no other capability)")
+    check(not svc.get("privileged") and svc.get("pid") != "host" and svc.get("network_mode") != "host",
+          "exporter: not privileged, no host PID, no host network")
+    vols = {v.get("target"): v for v in svc.get("volumes", []) if isinstance(v, dict)}
+    netns = vols.get("/var/run/docker/netns", {})
+    check(netns.get("type") == "bind" and netns.get("source") == "/var/run/docker/netns"
+          and netns.get("read_only") is True and netns.get("bind", {}).get("propagation") == "rslave",
+          "exporter: /var/run/docker/netns bind-mounted read-only with propagation rslave")
+    sock = vols.get("/var/run/docker.sock")
+    check(sock is None or sock.get("read_only") is True, "exporter: docker.sock (optional) mounted read-only")
+    ports = svc.get("ports", [])
+    check(ports and all(p.get("mode") == "host" for p in ports), "exporter: published in mode host",
+          str(ports))
+    nets = [n for n in (svc.get("networks") or {})]
+    check(any(doc.get("networks", {}).get(n, {}).get("driver") == "overlay" for n in nets),
+          "exporter: attached to an overlay network (dial ring)")
+    limits = deploy.get("resources", {}).get("limits", {})
+    check(limits.get("cpus") and limits.get("memory"), "exporter: resource limits (cpus, memory)", str(limits))
+    labels = deploy.get("labels", {})
+    check(labels.get("prometheus.io/scrape") == "true" and labels.get("prometheus-job"),
+          "exporter: Prometheus scrape hints as service labels", str(labels))
+    command = d.exporter_command()
+    check("--namespace-path=/var/run/docker/netns/ingress_sbox" in command
+          and "--namespace-path=/var/run/docker/netns/lb_*" in command,
+          "exporter: reads ingress_sbox and every lb_* namespace")
+    known = d.help_flags(binary)
+    pending = os.path.exists(d.PENDING)
+    unknown, waived = [], []
+    for flag, _ in d.split_flags(command):
+        if flag in known:
+            continue
+        (waived if pending and flag.startswith("--collector.") else unknown).append(flag)
+    check(not unknown, "exporter: every flag of the stack's command is in the binary's --help",
+          ("unknown: " + ", ".join(unknown)) if unknown else
+          (f"{len(command)} arguments" + (f"; PENDING (allowed by pending-metrics.txt): {', '.join(waived)}" if waived else "")))
+    return labels.get("prometheus-job")
+
+
+def monitoring_checks(job):
+    doc = d.stack_config(d.MONITORING_STACK)
+    missing = [c.get("file") for c in doc.get("configs", {}).values() if not os.path.isfile(c.get("file", ""))]
+    check(not missing, "monitoring: every config file exists", ", ".join(missing))
+    prom = doc["services"]["prometheus"]
+    targets = {c["target"]: doc["configs"][c["source"]]["file"] for c in prom.get("configs", [])}
+    prom_file = targets.get("/etc/prometheus/prometheus.yml")
+    check(prom_file and os.path.isfile(prom_file) and os.path.samefile(prom_file, d.PROMETHEUS_YML),
+          "monitoring: Prometheus gets compose/prometheus/prometheus.yml")
+    cfg = d.load_yaml(d.PROMETHEUS_YML)
+    rule_targets = [os.path.join("/etc/prometheus", r) for r in cfg.get("rule_files", [])]
+    check(rule_targets and all(t in targets for t in rule_targets),
+          "monitoring: every rule file of prometheus.yml is mounted beside it", ", ".join(rule_targets))
+    constraints = prom.get("deploy", {}).get("placement", {}).get("constraints", [])
+    check(any("node.role == manager" in c for c in constraints)
+          and any(v.get("target") == "/var/run/docker.sock" for v in prom.get("volumes", []) if isinstance(v, dict)),
+          "monitoring: Prometheus on a manager with the Docker socket (dockerswarm_sd_configs)")
+    jobs = {j["job_name"]: j for j in cfg.get("scrape_configs", [])}
+    sd = [s for j in jobs.values() for s in j.get("dockerswarm_sd_configs", [])]
+    check(sd and all(s.get("role") == "tasks" for s in sd), "prometheus.yml: dockerswarm_sd_configs with role tasks")
+    relabels = [r for j in jobs.values() for r in j.get("relabel_configs", [])]
+    check(any(r.get("target_label") == "instance" and r.get("source_labels") == ["__meta_dockerswarm_node_hostname"]
+              for r in relabels), "prometheus.yml: instance relabelled to the node's hostname")
+    check(any(r.get("target_label") == "job" and r.get("source_labels") == ["__meta_dockerswarm_service_label_prometheus_job"]
+              for r in relabels) and job in jobs,
+          f"prometheus.yml: job from the service's prometheus-job label ({job}), and a job of that name")
+    alert_jobs = set(re.findall(r'job="([^"]+)"', open(d.ALERTS_YML).read()))
+    dash_jobs = set(re.findall(r'job=\\"([^"\\]+)\\"', open(d.DASHBOARD_JSON).read()))
+    check(alert_jobs | dash_jobs <= {job}, "alerts and dashboard select the exporter's job name",
+          ", ".join(sorted(alert_jobs | dash_jobs)))
+    graf = doc["services"]["grafana"]
+    gt = {c["target"]: doc["configs"][c["source"]]["file"] for c in graf.get("configs", [])}
+    ds = d.load_yaml(d.GRAFANA_DATASOURCE)["datasources"][0]
+    provider = d.load_yaml(d.GRAFANA_PROVIDER)["providers"][0]
+    dash_target = [t for t, f in gt.items() if f.endswith(".json")]
+    check(dash_target and os.path.dirname(dash_target[0]) == provider["options"]["path"],
+          "grafana: the dashboard is mounted where the provider looks", f"{dash_target} vs {provider['options']['path']}")
+    check(any(t.startswith("/etc/grafana/provisioning/datasources/") for t in gt)
+          and any(t.startswith("/etc/grafana/provisioning/dashboards/") for t in gt),
+          "grafana: datasource and dashboard provider provisioned")
+    check(ds.get("url", "").startswith("http://prometheus:"), "grafana: datasource is the stack's Prometheus", ds.get("url"))
+    return ds
+
+
+def dashboard_checks(ds):
+    try:
+        dash = json.load(open(d.DASHBOARD_JSON))
+        check(True, "dashboard JSON parses")
+    except ValueError as e:
+        check(False, "dashboard JSON parses", str(e))
+        return
+    panels = list(d.walk_panels(dash.get("panels", [])))
+    ids = [p.get("id") for p in panels]
+    check(len(ids) == len(set(ids)) and None not in ids, "dashboard: every panel has a unique id")
+    check(dash.get("uid") and dash.get("title"), "dashboard: uid and title")
+    bad = [p.get("title") for p in panels if p.get("type") != "row"
+           and (p.get("datasource", {}).get("uid") != "${datasource}" or not p.get("targets"))]
+    check(not bad, "dashboard: every panel queries ${datasource}", ", ".join(map(str, bad)))
+    grid = [p.get("title") for p in panels
+            if p["gridPos"]["x"] + p["gridPos"]["w"] > 24 or p["gridPos"]["w"] <= 0]
+    check(not grid, "dashboard: panels fit the 24-column grid", ", ".join(map(str, grid)))
+    var = {v["name"]: v for v in dash.get("templating", {}).get("list", [])}
+    check(var.get("datasource", {}).get("current", {}).get("value") == ds.get("uid"),
+          "dashboard: $datasource defaults to the provisioned datasource's uid", ds.get("uid"))
+    wanted = {"heatmap": 2, "timeseries": 1, "table": 1, "stat": 1}
+    types = [p.get("type") for p in panels]
+    check(all(types.count(t) >= n for t, n in wanted.items()), "dashboard: heatmaps (DNS, dial), graphs, tables, stats")
+
+
+def expression_checks(binary):
+    metrics = d.known_metrics(binary)
+    pending = {n for n, i in metrics.items() if i.source == "pending-metrics.txt"}
+    print(f"metric list: {len(metrics) - len(pending)} from {binary} --print-metrics"
+          + (f", {len(pending)} from pending-metrics.txt ({', '.join(sorted(pending))})" if pending else ""))
+    for where, expr, _ in d.all_expressions():
+        problems = d.check_expression(expr, metrics)
+        names, _, _ = d.analyse(expr)
+        used_pending = [n for n in names if (d.resolve_metric(n, metrics)[0] or d.MetricInfo(n, "", [], "")).source == "pending-metrics.txt"]
+        note = ", ".join(names) + (f" (PENDING: {', '.join(used_pending)})" if used_pending else "")
+        check(not problems, f"metrics of {where}", "; ".join(problems) if problems else note)
+
+
+def main():
+    binary = sys.argv[1]
+    dockerfile_checks()
+    job = exporter_stack_checks(binary)
+    ds = monitoring_checks(job)
+    dashboard_checks(ds)
+    expression_checks(binary)
+    print(f"evaluated: {results.count(True)} passed, {results.count(False)} failed")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
