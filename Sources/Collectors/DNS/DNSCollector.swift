@@ -40,9 +40,7 @@ public struct DNSCollector: GlobalCollector {
     }
 
     let hosts: [String]
-    let server: ProbeEndpoint?
-    let interval: Duration
-    let timeout: Duration
+    let schedule: ProbeSchedule
     let logger: Logger
     let state: NIOLockedValueBox<[Key: Tally]>
 
@@ -51,19 +49,7 @@ public struct DNSCollector: GlobalCollector {
         for host in hosts where (try? DNSMessage.query(id: 0, name: host, type: .a)) == nil {
             throw CollectorConfigurationError("--collector.dns.host", "\"\(host)\" is not a valid DNS name")
         }
-        if let text = try configuration.string("server") {
-            guard let endpoint = ProbeEndpoint(text, defaultPort: 53) else {
-                throw CollectorConfigurationError("--collector.dns.server", "expects IP or IP:PORT, not \"\(text)\"")
-            }
-            server = endpoint
-        } else {
-            server = nil
-        }
-        interval = try configuration.duration("interval") ?? .seconds(15)
-        timeout = try configuration.duration("timeout") ?? .seconds(2)
-        guard interval >= .milliseconds(100), timeout >= .milliseconds(10) else {
-            throw CollectorConfigurationError("--collector.dns.interval", "and --collector.dns.timeout must be at least 100ms and 10ms")
-        }
+        schedule = try ProbeSchedule(configuration)
         logger = environment.logger
         var initial: [Key: Tally] = [:]
         for host in hosts {
@@ -77,23 +63,23 @@ public struct DNSCollector: GlobalCollector {
             logger.debug("dns collector has no --collector.dns.host; it does nothing")
             return
         }
-        guard let server = server ?? DNSResolver.systemServer() else {
+        guard let server = schedule.resolvedServer else {
             logger.error("dns collector: no --collector.dns.server and no nameserver in /etc/resolv.conf")
             return
         }
-        logger.info("dns probes started", metadata: ["server": "\(server)", "hosts": "\(hosts.joined(separator: ","))", "interval": "\(interval)"])
+        logger.info("dns probes started", metadata: ["server": "\(server)", "hosts": "\(hosts.joined(separator: ","))", "interval": "\(schedule.interval)"])
         let resolver = DNSResolver(server: server)
         await withTaskGroup(of: Void.self) { group in
             for host in hosts {
                 for transport in DNSResolver.Transport.allCases {
-                    group.addTask { await repeatProbes(every: interval) { await self.probe(host, transport, resolver) } }
+                    group.addTask { await repeatProbes(every: schedule.interval) { await self.probe(host, transport, resolver) } }
                 }
             }
         }
     }
 
     func probe(_ host: String, _ transport: DNSResolver.Transport, _ resolver: DNSResolver) async {
-        let timeout = self.timeout
+        let timeout = schedule.timeout
         let outcome: (Duration, Result<DNSMessage.Response, ProbeError>) = await ProbeThread.run("dns-probe") {
             let started = ContinuousClock.now
             do throws(ProbeError) {

@@ -52,9 +52,7 @@ public struct DialLatencyCollector: GlobalCollector {
     let swarmService: String?
     let port: UInt16
     let neighbours: Int
-    let server: ProbeEndpoint?
-    let interval: Duration
-    let timeout: Duration
+    let schedule: ProbeSchedule
     let logger: Logger
     let state = NIOLockedValueBox(State())
 
@@ -68,19 +66,7 @@ public struct DialLatencyCollector: GlobalCollector {
         swarmService = try configuration.string("swarm-service")
         port = UInt16(try configuration.integer("port", in: 1...65535) ?? 10118)
         neighbours = try configuration.integer("neighbours", in: 0...100_000) ?? 0
-        if let text = try configuration.string("server") {
-            guard let endpoint = ProbeEndpoint(text, defaultPort: 53) else {
-                throw CollectorConfigurationError("--collector.dial.server", "expects IP or IP:PORT, not \"\(text)\"")
-            }
-            server = endpoint
-        } else {
-            server = nil
-        }
-        interval = try configuration.duration("interval") ?? .seconds(15)
-        timeout = try configuration.duration("timeout") ?? .seconds(2)
-        guard interval >= .milliseconds(100), timeout >= .milliseconds(10) else {
-            throw CollectorConfigurationError("--collector.dial.interval", "and timeout must be at least 100ms and 10ms")
-        }
+        schedule = try ProbeSchedule(configuration)
         logger = environment.logger
     }
 
@@ -91,7 +77,7 @@ public struct DialLatencyCollector: GlobalCollector {
             logger.debug("dial-latency has no target and no swarm-service; it does nothing")
             return
         }
-        await repeatProbes(every: interval) { await self.round() }
+        await repeatProbes(every: schedule.interval) { await self.round() }
     }
 
     /// Works out the peers, dials them all at once and waits for every dial to end.
@@ -102,7 +88,7 @@ public struct DialLatencyCollector: GlobalCollector {
             // Peers that left take their series with them.
             state.tallies = state.tallies.filter { label, _ in peers.contains { $0.label == label } }
         }
-        let timeout = self.timeout
+        let timeout = schedule.timeout
         await withTaskGroup(of: Void.self) { group in
             for peer in peers {
                 group.addTask {
@@ -143,14 +129,14 @@ public struct DialLatencyCollector: GlobalCollector {
     func currentPeers() -> [Peer] {
         var peers = targets.map { Peer(label: $0.description, endpoint: $0) }
         guard let swarmService else { return peers }
-        guard let server = server ?? DNSResolver.systemServer() else {
+        guard let server = schedule.resolvedServer else {
             logger.warning("dial-latency: no DNS server to discover tasks.\(swarmService)")
             return peers
         }
         let resolver = DNSResolver(server: server)
         let addresses: [String]
         do throws(ProbeError) {
-            addresses = try resolver.query("tasks.\(swarmService)", type: .a, transport: .udp, timeout: timeout).addresses
+            addresses = try resolver.query("tasks.\(swarmService)", type: .a, transport: .udp, timeout: schedule.timeout).addresses
         } catch {
             logger.warning("dial-latency: cannot discover peers", metadata: ["name": "tasks.\(swarmService)", "error": "\(error)"])
             return peers
@@ -159,7 +145,7 @@ public struct DialLatencyCollector: GlobalCollector {
         // Docker's embedded DNS names task addresses (PTR): use the name when it tells peers apart.
         let names = chosen.map { address -> String? in
             guard let reverse = DNSMessage.reverseName(ipv4: address),
-                  let answer = try? resolver.query(reverse, type: .ptr, transport: .udp, timeout: timeout) else { return nil }
+                  let answer = try? resolver.query(reverse, type: .ptr, transport: .udp, timeout: schedule.timeout) else { return nil }
             return answer.names.first
         }
         let unique = Set(names.compactMap { $0 }).count == chosen.count
