@@ -91,3 +91,32 @@ struct ServerIntegrationTests {
         return try Shell.run(["gzip", "-dc", path]).stdout
     }
 }
+
+/// Load: more concurrent scrapes than `--web.max-requests` get 503 at once, the rest 200, and the
+/// exporter keeps serving.
+@Suite(.serialized, .enabled(if: Shell.exists("curl"), "needs curl"))
+struct LoadIntegrationTests {
+    @Test func concurrentScrapesBeyondTheLimitGet503() throws {
+        let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--web.max-requests", "4"])
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("urls-\(UUID().uuidString)").path
+        try String(repeating: "url = \"\(exporter.url("/metrics"))\"\noutput = \"/dev/null\"\n", count: 200)
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let output = try Shell.run(["curl", "-s", "--parallel", "--parallel-immediate", "--parallel-max", "200", "-K", config, "-w", "%{http_code}\n"])
+        let codes = output.stdout.split(separator: "\n").map(String.init)
+        #expect(codes.count == 200)
+        #expect(Set(codes).isSubset(of: ["200", "503"]), "\(Set(codes))")
+        #expect(codes.contains("200"))
+        #expect(try exporter.get().status == 200, "still serving")
+        #expect(exporter.process.isRunning)
+    }
+
+    @Test func aScrapeHonoursPrometheusTimeoutHeaderEvenAbsurdOnes() throws {
+        let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net"])
+        for header in ["0.001", "1e30", "-5", "nan", "banana"] {
+            let response = try exporter.get("/metrics", ["-H", "X-Prometheus-Scrape-Timeout-Seconds: \(header)"])
+            #expect(response.status == 200, "header \(header)")
+        }
+        #expect(exporter.process.isRunning)
+    }
+}
