@@ -110,3 +110,51 @@ struct ProcConntrackIntegrationTests {
         #expect(series.value("swarm_ipvs_exporter_scrape_collector_success", ["collector": "conntrack", "netns": a.name]) == "1")
     }
 }
+
+/// `--config.file`: the same collector options from YAML.
+@Suite(.serialized, .enabled(if: Shell.isRoot && Shell.exists("ip"), "needs root and iproute2"))
+struct ConfigFileIntegrationTests {
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func procFilesFromTheConfigFile() throws {
+        let a = try TestNamespace("scf")
+        let path = try Self.write("""
+            collectors:
+              proc:
+                file:
+                  - forwarding=sys/net/ipv4/ip_forward
+                  - ttl=sys/net/ipv4/ip_default_ttl
+                fields: "Tcp_CurrEstab"
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try a.exec(["sysctl", "-q", "-w", "net.ipv4.ip_default_ttl=77"])
+        let exporter = try ExporterProcess(["--config.file", path, "--namespace-path", a.path, "--collectors", "proc"])
+        let series = try exporter.scrape()
+        #expect(series.value("netns_proc_ttl", ["netns": a.name]) == "77")
+        #expect(series.value("netns_proc_forwarding", ["netns": a.name]) == "0")
+        #expect(series.value("netns_snmp_tcp_curr_estab", ["netns": a.name]) != nil)
+        #expect(series.all("netns_snmp_tcp_in_segs_total").isEmpty, "fields from the file apply")
+    }
+
+    @Test(arguments: [
+        ("collectors: [1, 2]", "must be a mapping"),
+        ("collectors:\n  nope:\n    x: 1", "unknown collector \"nope\""),
+        ("collectors:\n  proc:\n    nope: 1", "has no option \"nope\""),
+        ("listen: x", "unknown key \"listen\""),
+        ("collectors: {proc: {file: [a: b]}}", "must be a value or a list"),
+        ("\t: : :", "not valid YAML"),
+    ])
+    func badConfigFilesExitWithStatusTwo(text: String, fragment: String) throws {
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try Shell.run([ExporterProcess.binary, "--config.file", path], check: false)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(fragment), "\(output.stderr)")
+        let missing = try Shell.run([ExporterProcess.binary, "--config.file", path + ".missing"], check: false)
+        #expect(missing.status == 2 && missing.stderr.contains("cannot read"))
+    }
+}

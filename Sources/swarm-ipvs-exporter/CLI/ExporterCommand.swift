@@ -84,6 +84,10 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(name: .customLong("log.format"), help: ArgumentHelp("Log line format: logfmt or json.", valueName: "format"))
     var logFormat = "logfmt"
 
+    @Option(name: .customLong("config.file"),
+            help: ArgumentHelp("YAML file of collector options (collectors: {proc: {file: [...]}}); command-line flags win.", valueName: "path"))
+    var configFile: String?
+
     @Flag(name: .customLong("print-metrics"), help: "Print every metric this binary can export (name, type, help) and exit.")
     var printMetrics = false
 
@@ -95,7 +99,7 @@ struct ExporterCommand: AsyncParsableCommand {
     enum CodingKeys: String, CodingKey {
         case listenAddress, telemetryPath, maxRequests, idleTimeout, scrapeTimeout, scrapeTimeoutOffset
         case namespacePaths, namespaceInclude, namespaceExclude, collectors, logLevel, logFormat, printMetrics
-        case dockerSocket, noDocker, dockerRefreshInterval
+        case dockerSocket, noDocker, dockerRefreshInterval, configFile
     }
 
     func validate() throws {

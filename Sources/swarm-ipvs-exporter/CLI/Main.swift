@@ -12,7 +12,9 @@ enum Main {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let split: CollectorFlagParser.Result
         do {
-            split = try CollectorFlagParser(registry: ExporterCommand.registry).parse(arguments)
+            // A config file's collector options go first: the command line's come later and win.
+            let fromFile = try ConfigFile.path(in: arguments).map(ConfigFile.collectorArguments(fromFile:)) ?? []
+            split = try CollectorFlagParser(registry: ExporterCommand.registry).parse(fromFile + arguments)
         } catch {
             usageError("\(error)")
         }
