@@ -58,6 +58,8 @@ public struct DNSCollector: GlobalCollector {
         state = NIOLockedValueBox(initial)
     }
 
+    public var isActive: Bool { !hosts.isEmpty }
+
     public func run() async throws {
         guard !hosts.isEmpty else {
             logger.debug("dns collector has no --collector.dns.host; it does nothing")

@@ -71,6 +71,7 @@ public struct DialLatencyCollector: GlobalCollector {
     }
 
     var isConfigured: Bool { !targets.isEmpty || swarmService != nil }
+    public var isActive: Bool { isConfigured }
 
     public func run() async throws {
         guard isConfigured else {

@@ -52,6 +52,9 @@ public protocol NamespaceReader: AnyObject {
 
 /// A collector whose state is not per namespace (probes that run on their own timer).
 public protocol GlobalCollector: Collector {
+    /// False when the collector has nothing to do with its options (no target configured): it is
+    /// then left out of scrapes entirely, success metric included. The default is true.
+    var isActive: Bool { get }
     /// Background work (probe loops) until the task is cancelled. The default does nothing.
     func run() async throws
     /// Reads the accumulated state. Must be quick: scrapes never wait for probes.
@@ -59,6 +62,7 @@ public protocol GlobalCollector: Collector {
 }
 
 extension GlobalCollector {
+    public var isActive: Bool { true }
     public func run() async throws {}
 }
 

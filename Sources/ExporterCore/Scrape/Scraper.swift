@@ -34,7 +34,7 @@ public final class Scraper: Sendable {
         self.selector = selector
         self.tracker = NamespaceTracker(collectors: namespaceCollectors)
         self.namespaceCollectorNames = namespaceCollectors.map { type(of: $0).name }
-        self.globalCollectors = globalCollectors
+        self.globalCollectors = globalCollectors.filter(\.isActive)
         self.buildInfo = buildInfo
         self.logger = logger
         self.threadPool = threadPool
