@@ -18,7 +18,7 @@ cat > "$then" <<THEN
 exec env REPO="$repo" EXPORTER_BIN="$bin" OUT="$work" bash "$repo/Tests/vm/inside-swarm.sh"
 THEN
 chmod +x "$then"
-SWARM_DEMO_DIR=$work "$repo/scripts/swarm-demo" "$then" > "$work/demo.log" 2>&1
+SWARM_DEMO_DIR=$work SWARM_DEMO_MOUNT=$repo "$repo/scripts/swarm-demo" "$then" > "$work/demo.log" 2>&1
 rc=$?
 sed -n '/### .*running .* against the live mesh/,$p' "$work/demo.log"
 if [ $rc != 0 ] && ! grep -q 'against the live mesh' "$work/demo.log"; then
