@@ -13,7 +13,7 @@ guard let outputPath = arguments.first else {
 }
 
 let declaration = try Regex(
-    #"(?m)^\s*(?:public\s+|package\s+|internal\s+)?(?:final\s+)?(?:struct|class|enum|actor)\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^{]*)\{"#
+    #"(?m)^\s*(?:(?:public|package|internal|fileprivate|private|final|open)\s+)*(?:struct|class|enum|actor)\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^{]*)\{"#
 )
 let collectorProtocols: Set<String> = ["NamespaceCollector", "GlobalCollector"]
 
@@ -25,8 +25,10 @@ for path in arguments.dropFirst().sorted() {
     }
     for match in text.matches(of: declaration) {
         guard let typeName = match.output[1].substring, let inherits = match.output[2].substring else { continue }
+        // `ExporterCore.NamespaceCollector` counts as `NamespaceCollector`.
         let conformances = inherits.split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").first.map(String.init) ?? ""
+            ($0.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").first.map(String.init) ?? "")
+                .split(separator: ".").last.map(String.init) ?? ""
         }
         if conformances.contains(where: collectorProtocols.contains) {
             found.append((String(typeName), URL(fileURLWithPath: path).lastPathComponent))
