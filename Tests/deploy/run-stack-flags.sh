@@ -21,15 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . Tests/deploy/tools.sh
 
-passed=0
-failed=0
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-finish() {
-  echo "run-stack-flags: $passed passed, $failed failed"
-  [ "$failed" = 0 ]
-  exit $?
-}
+checks_name=run-stack-flags   # pass/fail/finish come from Tests/deploy/tools.sh
 
 ensure_pyyaml || { fail "PyYAML unavailable"; finish; }
 ensure_debian_package prometheus prometheus || { fail "prometheus unavailable"; finish; }

@@ -21,11 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . Tests/deploy/tools.sh
 
-passed=0
-failed=0
-pass() { echo "PASS $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
-finish() { echo "runtime-libs: $passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
+checks_name=runtime-libs   # pass/fail/finish come from Tests/deploy/tools.sh
 
 [ "$(id -u)" = 0 ] || { fail "needs root (chroot, unshare)"; finish; }
 : "${EXPORTER_BIN:=.build/release/swarm-ipvs-exporter}"

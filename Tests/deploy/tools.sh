@@ -79,3 +79,19 @@ wait_http_200() {  # URL SECONDS
   done
   return 1
 }
+
+# Counting checks, shared by the deploy scripts: pass/fail/skip print a line and count it;
+# finish prints "$checks_name: N passed, M failed[, K skipped]" and exits 1 if anything failed.
+passed=0
+failed=0
+skipped=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+skip() { echo "SKIP $*"; skipped=$((skipped + 1)); }
+finish() {
+  local summary="${checks_name:-checks}: $passed passed, $failed failed"
+  [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+  echo "$summary"
+  [ "$failed" = 0 ]
+  exit $?
+}
