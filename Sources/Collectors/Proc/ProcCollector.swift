@@ -80,6 +80,9 @@ public struct ProcCollector: NamespaceCollector {
         let fields: NameFilter
         /// Families made from field names, kept so each is built once.
         private var descriptors: [String: MetricDescriptor] = [:]
+        /// The field filter's verdict per field name: a regex match per field per scrape would
+        /// dominate scrapes of many namespaces.
+        private var accepted: [String: Bool] = [:]
 
         init(tables: [(ProcFields.Source, ProcFile)], files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)], fields: NameFilter) {
             self.tables = tables
@@ -99,7 +102,7 @@ public struct ProcCollector: NamespaceCollector {
                     case .sockstat, .sockstat6: values = try ProcNetParsers.sockstat(text, file: file.path)
                     }
                     let filtered = source == .sockstat || source == .sockstat6
-                    for value in values where filtered || fields.accepts(value.name) {
+                    for value in values where filtered || accepts(value.name) {
                         let descriptor = self.descriptor(source, value.name)
                         sink.add(descriptor, [], value.value >= 0 ? .unsigned(UInt64(value.value)) : .double(Double(value.value)))
                     }
@@ -116,6 +119,13 @@ public struct ProcCollector: NamespaceCollector {
                 }
             }
             if !failures.isEmpty { throw CollectionFailure(failures.joined(separator: "; ")) }
+        }
+
+        private func accepts(_ field: String) -> Bool {
+            if let known = accepted[field] { return known }
+            let verdict = fields.accepts(field)
+            accepted[field] = verdict
+            return verdict
         }
 
         private func descriptor(_ source: ProcFields.Source, _ field: String) -> MetricDescriptor {

@@ -33,14 +33,17 @@ public struct MetricSink: Sendable {
     /// Adds every sample of `other`, each with `prefix` label pairs put in front.
     public mutating func merge(_ other: MetricSink, prefixLabels names: [String] = [], values: [String] = []) {
         for (name, family) in other.families {
-            let descriptor = names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names)
-            var merged = families[name] ?? MetricFamily(descriptor: descriptor)
-            if names.isEmpty {
-                merged.samples.append(contentsOf: family.samples)
-            } else {
-                merged.samples.append(contentsOf: family.samples.map { Sample(labelValues: values + $0.labelValues, value: $0.value) })
+            if families[name] == nil {
+                let descriptor = names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names)
+                families[name] = MetricFamily(descriptor: descriptor)
             }
-            families[name] = merged
+            // Appended in place: copying the family out and back would copy every sample gathered
+            // so far at each merge (quadratic in the number of namespaces).
+            if names.isEmpty {
+                families[name]!.samples.append(contentsOf: family.samples)
+            } else {
+                families[name]!.samples.append(contentsOf: family.samples.lazy.map { Sample(labelValues: values + $0.labelValues, value: $0.value) })
+            }
         }
     }
 
