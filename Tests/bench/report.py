@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Turns the benchmarks' JSON (ipvs.json from the VM, host.json from the host) into a table of
+figures with target verdicts (printed), a markdown report and a PNG plot.
+
+  report.py --dir OUTDIR [--markdown FILE] [--plot FILE] [--mode full|quick]
+
+Targets (issue 7):
+  T1 ipvs scrape <= 0.5 x node_exporter's, at the largest table (2,000 x 10)
+  T2 ipvs scrape <= 2 x the bare `ipvsadm -Ln --stats --exact`, same table
+  T3 1,000 namespaces: <= 0.5 s per scrape (median)
+  T4 RSS <= 40 MB (every scenario)
+  T5 flat RSS and fds over the soak (fds equal; RSS growth <= 2 MiB from start to end)
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+RSS_LIMIT_KIB = 40 * 1000  # 40 MB
+SOAK_RSS_SLACK_KIB = 2048
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def ms(s):
+    return "%.1f ms" % (s * 1000) if s is not None else "-"
+
+
+def mib(k):
+    return "%.1f MiB" % (k / 1024) if k is not None else "-"
+
+
+def verdict(ok):
+    return "met" if ok else "NOT MET"
+
+
+def build(ipvs, host, mode):
+    lines = []
+    verdicts = []  # (target, figure, verdict)
+
+    lines.append("### IPVS, one namespace, in the VM (QEMU TCG: absolute times are slow, "
+                 "ratios are what count)")
+    lines.append("")
+    if ipvs and ipvs.get("results"):
+        lines.append("| services × backends | programmed in | exporter scrape | node_exporter scrape"
+                     " | ipvsadm dump | exporter / node_exporter | exporter / ipvsadm | exporter bytes"
+                     " / series | node_exporter bytes / series | ipvsadm bytes / lines"
+                     " | exporter CPU/scrape | node_exporter CPU/scrape | exporter RSS |")
+        lines.append("|" + "---|" * 13)
+        for r in ipvs["results"]:
+            size = "%d × %d" % (r["services"], r.get("backends", ipvs.get("backends", 10)))
+            if r["services"] != r["services_requested"]:
+                size += " (asked %d, reduced)" % r["services_requested"]
+            if "error" in r:
+                lines.append("| %s | failed: %s |" % (size, r["error"]) + " |" * 11)
+                continue
+            e, n, a = r["exporter"]["median"], r["node_exporter"]["median"], r["ipvsadm"]["median"]
+            lines.append("| %s | %.1f s | %s | %s | %s | %.2f× | %.2f× | %d / %d | %d / %d | %d / %d"
+                         " | %s | %s | %s |" % (
+                             size, r["program_seconds"], ms(e), ms(n), ms(a), e / n, e / a,
+                             r["exporter"]["bytes"], r["exporter"]["series"],
+                             r["node_exporter"]["bytes"], r["node_exporter"]["series"],
+                             r["ipvsadm"]["bytes"], r["ipvsadm"]["lines"],
+                             ms(r["exporter_cpu_per_scrape"]), ms(r["node_exporter_cpu_per_scrape"]),
+                             mib(r["exporter_rss_kib"])))
+        lines.append("")
+        ok = [r for r in ipvs["results"] if "error" not in r]
+        if ok:
+            big = max(ok, key=lambda r: r["services"])
+            e, n, a = big["exporter"]["median"], big["node_exporter"]["median"], big["ipvsadm"]["median"]
+            tag = "%d × %d" % (big["services"], big.get("backends", 10))
+            if big["services"] < 2000:
+                tag += " (target is stated at 2,000 × 10)"
+            verdicts.append(("ipvs scrape ≤ 0.5× node_exporter's at %s" % tag,
+                             "%.2f× (%s vs %s)" % (e / n, ms(e), ms(n)), verdict(e <= 0.5 * n)))
+            verdicts.append(("ipvs scrape ≤ 2× bare ipvsadm dump at %s" % tag,
+                             "%.2f× (%s vs %s)" % (e / a, ms(e), ms(a)), verdict(e <= 2 * a)))
+            rss = max(r["exporter_rss_kib"] for r in ok)
+            verdicts.append(("RSS ≤ 40 MB (ipvs scenarios, largest)", mib(rss),
+                             verdict(rss <= RSS_LIMIT_KIB)))
+    else:
+        lines.append("(not run)")
+        lines.append("")
+
+    lines.append("### Many namespaces, on the host (collectors %s)"
+                 % (host or {}).get("collectors", "interfaces,operstate,conntrack,proc"))
+    lines.append("")
+    if host and host.get("results"):
+        lines.append("| namespaces × 2 veth | first scrape (opens all) | scrape median | p90 |"
+                     " CPU per scrape | RSS after scrapes | open fds | series | bytes |")
+        lines.append("|" + "---|" * 9)
+        for r in host["results"]:
+            if "error" in r:
+                lines.append("| %d | failed: %s |" % (r["namespaces"], r["error"]) + " |" * 7)
+                continue
+            lines.append("| %d | %s | %s | %s | %s | %s (after %d) | %d | %d | %d |" % (
+                r["namespaces"], ms(r["first_scrape_seconds"]), ms(r["median"]), ms(r["p90"]),
+                ms(r["cpu_per_scrape"]), mib(r["rss_kib"]), r["scrapes"], r["fds"], r["series"],
+                r["bytes"]))
+        lines.append("")
+        ok = [r for r in host["results"] if "error" not in r]
+        if ok:
+            big = max(ok, key=lambda r: r["namespaces"])
+            tag = "%d namespaces" % big["namespaces"]
+            if big["namespaces"] < 1000:
+                tag += " (target is stated at 1,000)"
+            verdicts.append(("≤ 0.5 s per scrape at %s" % tag, ms(big["median"]),
+                             verdict(big["median"] <= 0.5)))
+            rss = max(r["rss_kib"] for r in ok)
+            verdicts.append(("RSS ≤ 40 MB (namespace scenarios, largest)", mib(rss),
+                             verdict(rss <= RSS_LIMIT_KIB)))
+    else:
+        lines.append("(not run)")
+        lines.append("")
+
+    soak = (host or {}).get("soak")
+    lines.append("### Soak")
+    lines.append("")
+    if soak and "error" not in soak:
+        lines.append("%d scrapes of %d namespaces back to back in %.0f s (median scrape %s): "
+                     "RSS %s → %s (max %s), open fds %d → %d (max %d). Start = after 100 "
+                     "warm-up scrapes." % (
+                         soak["scrapes"], soak["namespaces"], soak["seconds"], ms(soak["median"]),
+                         mib(soak["rss_start_kib"]), mib(soak["rss_end_kib"]),
+                         mib(soak["rss_max_kib"]), soak["fds_start"], soak["fds_end"],
+                         soak["fds_max"]))
+        lines.append("")
+        grow = soak["rss_end_kib"] - soak["rss_start_kib"]
+        flat = grow <= SOAK_RSS_SLACK_KIB and soak["fds_end"] == soak["fds_start"]
+        verdicts.append(("flat RSS and fds over the soak (%d scrapes; RSS growth ≤ 2 MiB, fds equal)"
+                         % soak["scrapes"],
+                         "RSS %+.1f MiB, fds %+d" % (grow / 1024, soak["fds_end"] - soak["fds_start"]),
+                         verdict(flat)))
+        verdicts.append(("RSS ≤ 40 MB (soak, max)", mib(soak["rss_max_kib"]),
+                         verdict(soak["rss_max_kib"] <= RSS_LIMIT_KIB)))
+    elif soak:
+        lines.append("failed: %s" % soak["error"])
+        lines.append("")
+    else:
+        lines.append("(not run)")
+        lines.append("")
+
+    vt = ["### Targets", "", "| target | measured | verdict |", "|---|---|---|"]
+    vt += ["| %s | %s | %s |" % v for v in verdicts]
+    if mode == "quick":
+        vt += ["", "_Quick mode: small sizes; the verdicts are about those sizes, not the targets' "
+                   "stated sizes._"]
+    return lines, vt + [""], verdicts
+
+
+def plot(ipvs, host, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.8))
+    ok = [r for r in (ipvs or {}).get("results", []) if "error" not in r]
+    if ok:
+        x = [r["services"] * r.get("backends", 10) for r in ok]
+        a1.plot(x, [r["exporter"]["median"] * 1000 for r in ok], "o-",
+                label="swarm-ipvs-exporter (--collectors ipvs)")
+        a1.plot(x, [r["node_exporter"]["median"] * 1000 for r in ok], "s-",
+                label="node_exporter (--collector.ipvs)")
+        a1.plot(x, [r["ipvsadm"]["median"] * 1000 for r in ok], "^--",
+                label="ipvsadm -Ln --stats --exact")
+        for r, xi in zip(ok, x):
+            a1.annotate("%d×%d" % (r["services"], r.get("backends", 10)),
+                        (xi, r["node_exporter"]["median"] * 1000), textcoords="offset points",
+                        xytext=(0, 8), ha="center", fontsize=8)
+        a1.set_xscale("log")
+        a1.set_yscale("log")
+        a1.legend(fontsize=8)
+    else:
+        a1.text(0.5, 0.5, "not run", ha="center", transform=a1.transAxes)
+    a1.set_title("IPVS table, one namespace (VM, QEMU TCG)")
+    a1.set_xlabel("backends in the table (services × backends)")
+    a1.set_ylabel("scrape / dump wall time, median (ms)")
+    a1.grid(True, which="both", alpha=0.3)
+
+    ok = [r for r in (host or {}).get("results", []) if "error" not in r]
+    if ok:
+        x = [r["namespaces"] for r in ok]
+        a2.plot(x, [r["median"] * 1000 for r in ok], "o-", label="scrape time, median")
+        a2.plot(x, [r["cpu_per_scrape"] * 1000 for r in ok], "s--", label="CPU time per scrape")
+        a2.axhline(500, color="red", linestyle=":", label="target at 1,000 namespaces: 0.5 s")
+        a2.set_xscale("log")
+        a2.set_yscale("log")
+        a2.legend(fontsize=8)
+    else:
+        a2.text(0.5, 0.5, "not run", ha="center", transform=a2.transAxes)
+    a2.set_title("swarm-ipvs-exporter, namespaces × 2 veth (host)\n"
+                 "interfaces, operstate, conntrack, proc")
+    a2.set_xlabel("network namespaces")
+    a2.set_ylabel("ms")
+    a2.grid(True, which="both", alpha=0.3)
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    for ax in (a1, a2):
+        for axis in (ax.xaxis, ax.yaxis):
+            f = ScalarFormatter()
+            f.set_scientific(False)
+            axis.set_major_formatter(f)
+            axis.set_minor_formatter(NullFormatter())
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--markdown")
+    ap.add_argument("--plot")
+    ap.add_argument("--mode", default="full")
+    ap.add_argument("--note", action="append", default=[],
+                    help="a line added under the header of the markdown (repeatable)")
+    args = ap.parse_args()
+    ipvs = load(os.path.join(args.dir, "ipvs.json"))
+    host = load(os.path.join(args.dir, "host.json"))
+    lines, vt, verdicts = build(ipvs, host, args.mode)
+    print("\n".join(lines + vt))
+    if args.markdown:
+        kernel_vm = (ipvs or {}).get("kernel", "-")
+        try:
+            cpu = [l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                   if l.startswith("model name")][0]
+        except (OSError, IndexError):
+            cpu = platform.processor() or "-"
+        try:
+            rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True).stdout.strip()
+        except OSError:
+            rev = ""
+        head = [
+            "# Benchmarks",
+            "",
+            "Produced by `scripts/bench%s` on %s (UTC)." % (
+                " --quick" if args.mode == "quick" else "",
+                datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")),
+            "",
+            "- machine: %d CPUs (`nproc`), %s; host kernel %s; git revision %s" % (
+                os.cpu_count(), cpu, os.uname().release, rev or "-"),
+            "- IPVS scenarios: inside `scripts/vm-run` (Debian kernel %s under QEMU TCG, "
+            "software emulation, %s vCPU); namespace scenarios and soak: on the host" % (
+                kernel_vm, (ipvs or {}).get("nproc", "-")),
+            "- every time is the wall time of one HTTP GET of /metrics on a new connection (or "
+            "one run of `ipvsadm`), median of the runs after a warm-up; the CPUs were shared "
+            "with other work, so expect noise of ±20 %",
+            "",
+        ] + ["- " + n for n in args.note] + [
+            "",
+            "![scrape time vs table size and namespace count](benchmark-scrape-time.png)",
+            "",
+        ]
+        os.makedirs(os.path.dirname(os.path.abspath(args.markdown)), exist_ok=True)
+        with open(args.markdown, "w") as f:
+            f.write("\n".join(head + vt + lines) + "\n")
+    if args.plot:
+        os.makedirs(os.path.dirname(os.path.abspath(args.plot)), exist_ok=True)
+        plot(ipvs, host, args.plot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
