@@ -134,7 +134,4 @@ public final class NamespaceTracker: @unchecked Sendable {
         }
         return .down(target, reason: reason)
     }
-
-    /// How many namespaces have open readers (for tests and diagnostics).
-    public var openCount: Int { lock.withLock { opened.count } }
 }

@@ -9,7 +9,6 @@ import NIOConcurrencyHelpers
 public final class Scraper: Sendable {
     private let selector: NamespaceSelector
     private let tracker: NamespaceTracker
-    private let namespaceCollectorNames: [String]
     private let globalCollectors: [any GlobalCollector]
     private let buildInfo: BuildInfo
     private let logger: Logger
@@ -33,7 +32,6 @@ public final class Scraper: Sendable {
         self.swarm = swarm
         self.selector = selector
         self.tracker = NamespaceTracker(collectors: namespaceCollectors)
-        self.namespaceCollectorNames = namespaceCollectors.map { type(of: $0).name }
         self.globalCollectors = globalCollectors.filter(\.isActive)
         self.buildInfo = buildInfo
         self.logger = logger
