@@ -10,12 +10,25 @@ struct ChurnIntegrationTests {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
     }
 
+    /// The descriptor count once it has stopped moving: the server closes a scrape's connection a
+    /// moment after curl has its answer, so a count taken at once may include it.
+    static func settledDescriptors(of pid: Int32) -> Int {
+        var last = descriptors(of: pid)
+        for _ in 0..<30 {
+            usleep(100_000)
+            let now = descriptors(of: pid)
+            if now == last { return now }
+            last = now
+        }
+        return last
+    }
+
     @Test func thousandScrapesWhileNamespacesComeAndGo() throws {
         let tag = "sch\(getpid() % 10_000)"
         let stable = try TestNamespace("\(tag)-stable")
         let exporter = try ExporterProcess(["--namespace-path", "/run/netns/\(tag)-*", "--no-docker"])
         _ = try exporter.scrape()
-        let before = Self.descriptors(of: exporter.process.processIdentifier)
+        let before = Self.settledDescriptors(of: exporter.process.processIdentifier)
 
         // In the background: create and delete three namespaces over and over for the whole run.
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("churn-\(UUID().uuidString).sh").path
@@ -49,7 +62,7 @@ struct ChurnIntegrationTests {
         let series = try exporter.scrape()
         #expect(series.value("swarm_ipvs_exporter_netns_up", ["netns": stable.name]) == "1")
         #expect(series.all("swarm_ipvs_exporter_netns_up").count == 1, "only the stable namespace is left")
-        let after = Self.descriptors(of: exporter.process.processIdentifier)
+        let after = Self.settledDescriptors(of: exporter.process.processIdentifier)
         #expect(after == before, "descriptors \(before) before, \(after) after")
     }
 }
