@@ -13,7 +13,7 @@ enum SwarmSnapshotBuilder {
         var target: UInt16?
         var published: UInt16?
         for part in text.split(separator: ",") {
-            let pair = part.split(separator: ":", maxSplits: 1).map { $0.trimmingWhitespace() }
+            let pair = part.split(separator: ":", maxSplits: 1).map(\.trimmedWhitespace)
             guard pair.count == 2, let value = UInt16(pair[1]) else { continue }
             switch pair[0] {
             case "Target": target = value
@@ -67,14 +67,5 @@ enum SwarmSnapshotBuilder {
             snapshot.loadBalancers[label] = balancer
         }
         return snapshot
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        var view = Substring(self)
-        while view.first?.isWhitespace == true { view = view.dropFirst() }
-        while view.last?.isWhitespace == true { view = view.dropLast() }
-        return String(view)
     }
 }

@@ -50,7 +50,7 @@ public enum ExpositionFormat: Sendable, Hashable {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (keeps the module free of Foundation).
-    var trimmedWhitespace: String {
+    public var trimmedWhitespace: String {
         var view = Substring(self)
         while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
         while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }

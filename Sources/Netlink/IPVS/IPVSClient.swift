@@ -29,10 +29,10 @@ public final class IPVSClient {
 
     private func table(family: UInt16) throws(NetlinkError) -> IPVSTable {
         let services = try request(family: family, command: IPVS_CMD_GET_SERVICE, dump: true, context: "IPVS_CMD_GET_SERVICE dump")
+            .map { message throws(NetlinkError) in try IPVSService(message: GenericNetlinkMessage(message)) }
         var destinations: [[NetlinkMessage]] = []
         destinations.reserveCapacity(services.count)
-        for message in services {
-            let service = try IPVSService(message: GenericNetlinkMessage(message))
+        for service in services {
             destinations.append(try request(family: family, command: IPVS_CMD_GET_DEST, dump: true, context: "IPVS_CMD_GET_DEST dump") { builder throws(NetlinkError) in
                 try builder.nest(UInt16(IPVS_CMD_ATTR_SERVICE)) { nest throws(NetlinkError) in try service.putIdentity(into: &nest) }
             })

@@ -25,17 +25,17 @@ public struct IPVSTable: Sendable {
     /// Assembles a table from the kernel's replies (pure: the unit tests feed it recorded bytes).
     ///
     /// - Parameters:
-    ///   - services: the GET_SERVICE dump.
+    ///   - services: the services of the GET_SERVICE dump, parsed (the client needs them parsed to
+    ///     ask for their destinations).
     ///   - destinations: one GET_DEST dump per service, in the same order.
     ///   - info: the GET_INFO reply; `config`: the GET_CONFIG reply.
-    public init(services: [NetlinkMessage], destinations: [[NetlinkMessage]], info: [NetlinkMessage], config: [NetlinkMessage]) throws(NetlinkError) {
+    public init(services: [IPVSService], destinations: [[NetlinkMessage]], info: [NetlinkMessage], config: [NetlinkMessage]) throws(NetlinkError) {
         guard services.count == destinations.count else {
             throw .malformed("\(services.count) services but \(destinations.count) destination dumps")
         }
         var entries: [Entry] = []
         entries.reserveCapacity(services.count)
-        for (serviceMessage, destinationMessages) in zip(services, destinations) {
-            let service = try IPVSService(message: GenericNetlinkMessage(serviceMessage))
+        for (service, destinationMessages) in zip(services, destinations) {
             var backends: [IPVSDestination] = []
             backends.reserveCapacity(destinationMessages.count)
             for message in destinationMessages {
@@ -81,7 +81,8 @@ extension IPVSTable {
             }
         }
         guard dumps.count >= 3 else { throw .malformed("a recorded table needs at least a service dump, info and config") }
-        let services = dumps[0]
+        var services: [IPVSService] = []
+        for message in dumps[0] { services.append(try IPVSService(message: GenericNetlinkMessage(message))) }
         try self.init(services: services, destinations: Array(dumps[1..<(dumps.count - 2)]),
                       info: dumps[dumps.count - 2], config: dumps[dumps.count - 1])
     }

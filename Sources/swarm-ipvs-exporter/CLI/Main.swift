@@ -25,20 +25,14 @@ enum Main {
                 return
             }
             exporter.collectorValues = split.values
-            command = exporter
             try await exporter.run()
         } catch {
             let code = ExporterCommand.exitCode(for: error)
             if code == .success {
                 ExporterCommand.exit(withError: error)
             }
-            let message = ExporterCommand.fullMessage(for: error)
-            if code == .validationFailure || error is ValidationError {
-                StandardError.write("swarm-ipvs-exporter: \(message)\n")
-                exit(2)
-            }
-            StandardError.write("swarm-ipvs-exporter: \(message)\n")
-            exit(1)
+            StandardError.write("swarm-ipvs-exporter: \(ExporterCommand.fullMessage(for: error))\n")
+            exit(code == .validationFailure || error is ValidationError ? 2 : 1)
         }
     }
 
