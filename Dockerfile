@@ -20,7 +20,7 @@ FROM swift:6.2-bookworm AS build
 # the base image tag fixes the release.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libnl-3-dev libnl-genl-3-dev pkg-config zlib1g-dev \
+ && apt-get install -y --no-install-recommends libnl-3-dev libnl-genl-3-dev libcrypt-dev pkg-config zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -68,7 +68,7 @@ LABEL org.opencontainers.image.title="swarm-ipvs-exporter" \
 # Unpinned for the reason given in the build stage (DL3008).
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libnl-3-200 libnl-genl-3-200 zlib1g libstdc++6 \
+ && apt-get install -y --no-install-recommends libnl-3-200 libnl-genl-3-200 libcrypt1 zlib1g libstdc++6 \
  && rm -rf /var/lib/apt/lists/*
 
 COPY --from=build /out/swarm-ipvs-exporter /usr/local/bin/swarm-ipvs-exporter

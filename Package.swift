@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // libnl-3 and libnl-genl-3, plus the kernel uapi headers for rtnetlink, IPVS and conntrack.
@@ -73,6 +74,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxcrypt's crypt_r, for the bcrypt hashes of --web.config.file's basic_auth_users.
+        .systemLibrary(
+            name: "CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
+        // --web.config.file (the Prometheus exporter-toolkit format): TLS, client certificates,
+        // basic auth, reloaded when the files change.
+        .target(
+            name: "WebSecurity",
+            dependencies: [
+                "CCrypt",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "CollectorRegistryGenerator",
             swiftSettings: swiftSettings
@@ -94,10 +114,12 @@ let package = Package(
         .executableTarget(
             name: "swarm-ipvs-exporter",
             dependencies: [
-                "ExporterCore", "Collectors", "SwarmDiscovery",
+                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -128,6 +150,11 @@ let package = Package(
             name: "SwarmDiscoveryTests",
             dependencies: ["SwarmDiscovery", "ExporterCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebSecurityTests",
+            dependencies: ["WebSecurity"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,12 +3,14 @@ import Foundation
 import Collectors
 import ExporterCore
 import Hummingbird
+import HummingbirdCore
 import ServiceLifecycle
 import SwarmDiscovery
 import Logging
 import NIOCore
 import NIOPosix
 import UnixSignals
+import WebSecurity
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,6 +44,10 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.idle-timeout"),
             help: ArgumentHelp("Close a connection that sends nothing for this long (e.g. 60s).", valueName: "duration"))
     var idleTimeout = "60s"
+
+    @Option(name: .customLong("web.config.file"),
+            help: ArgumentHelp("TLS and basic-auth settings in the Prometheus exporter-toolkit format (tls_server_config, basic_auth_users, http_server_config.headers); re-read when it or the files it names change.", valueName: "path"))
+    var webConfigFile: String?
 
     @Option(name: .customLong("scrape.timeout"),
             help: ArgumentHelp("Deadline of a scrape when Prometheus does not send X-Prometheus-Scrape-Timeout-Seconds.", valueName: "duration"))
@@ -99,7 +105,7 @@ struct ExporterCommand: AsyncParsableCommand {
     enum CodingKeys: String, CodingKey {
         case listenAddress, telemetryPath, maxRequests, idleTimeout, scrapeTimeout, scrapeTimeoutOffset
         case namespacePaths, namespaceInclude, namespaceExclude, collectors, logLevel, logFormat, printMetrics
-        case dockerSocket, noDocker, dockerRefreshInterval, configFile
+        case dockerSocket, noDocker, dockerRefreshInterval, configFile, webConfigFile
     }
 
     func validate() throws {
@@ -155,6 +161,15 @@ struct ExporterCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level, format: format) }
         let logger = Logger(label: "swarm-ipvs-exporter")
         ResourceLimits.raiseOpenFileLimit(logger: logger)
+
+        var webConfig: WebConfigStore?
+        if let webConfigFile {
+            do {
+                webConfig = try WebConfigStore(path: webConfigFile, logger: logger)
+            } catch {
+                throw ValidationError("--web.config.file \(error)")
+            }
+        }
 
         let swarm: DockerSwarmDirectory? = noDocker ? nil : DockerSwarmDirectory(
             socketPath: dockerSocket, interval: DurationParser.parse(dockerRefreshInterval)!, timeout: .seconds(3), logger: logger)
@@ -218,15 +233,35 @@ struct ExporterCommand: AsyncParsableCommand {
             logger: logger)
         let landing = LandingPage.html(buildInfo: Self.buildInfo, telemetryPath: telemetryPath, collectors: enabledNames, namespacePaths: paths)
         let router = Router()
+        if let webConfig {
+            router.add(middleware: WebSecurityMiddleware(store: webConfig, threadPool: threadPool))
+        }
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: landing)))
         }
         router.get(RouterPath(telemetryPath)) { request, _ in await endpoint.respond(to: request) }
 
         let idle = DurationParser.parse(idleTimeout)!
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))
+        let server: HTTPServerBuilder
+        if let webConfig, webConfig.servesTLS {
+            server = HTTPServerBuilder { responder in
+                TLSServerChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: webConfig)
+            }
+        } else {
+            server = .http1(configuration: http1)
+        }
+        if let webConfig {
+            let state = webConfig.current
+            logger.info("web config", metadata: [
+                "file": "\(webConfig.path)", "tls": "\(webConfig.servesTLS)",
+                "client_auth_type": "\(state.tls?.settings.clientAuth.rawValue ?? "-")",
+                "basic_auth_users": "\(state.configuration.users.count)",
+            ])
+        }
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
             services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) } as [any Service]
                 + (swarm.map { [SwarmDirectoryService(directory: $0)] } ?? []),

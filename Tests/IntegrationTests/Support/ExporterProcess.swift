@@ -7,6 +7,8 @@ final class ExporterProcess {
     let logPath: String
     /// The network namespace the exporter runs in (`ip netns exec`), nil for the test's own.
     let namespace: String?
+    /// "https" when the exporter serves TLS (`--web.config.file`).
+    let scheme: String
 
     /// `$EXPORTER_BIN`, or the binary `swift build` put beside the test bundle.
     static var binary: String {
@@ -22,8 +24,11 @@ final class ExporterProcess {
         return root.appendingPathComponent(".build/debug/swarm-ipvs-exporter").path
     }
 
-    init(_ arguments: [String], in namespace: String? = nil) throws {
+    /// Starts the exporter and waits until it answers `/` — with `readinessCurlArguments` (a client
+    /// certificate, credentials) when it serves TLS or asks for authentication.
+    init(_ arguments: [String], in namespace: String? = nil, scheme: String = "http", readinessCurlArguments: [String] = []) throws {
         self.namespace = namespace
+        self.scheme = scheme
         port = Int.random(in: 20_000...40_000)
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(port)-\(UUID().uuidString).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -40,7 +45,8 @@ final class ExporterProcess {
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if let output = try? Shell.run(curl + ["-s", "-o", "/dev/null", "-w", "%{http_code}", url("/")], check: false), output.stdout == "200" {
+            if let output = try? Shell.run(curl + ["-s", "-o", "/dev/null", "-w", "%{http_code}"] + readinessCurlArguments + [url("/")], check: false),
+               output.stdout == "200" {
                 return
             }
             guard process.isRunning else { break }
@@ -53,19 +59,21 @@ final class ExporterProcess {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
     /// curl, run in the exporter's namespace.
     var curl: [String] { (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + ["curl"] }
 
-    /// GET `path` with extra curl arguments: the HTTP status, the response headers and the body.
+    /// GET `path` with extra curl arguments: the HTTP status (0 when there was no HTTP answer: the
+    /// connection or the TLS handshake was refused), the response headers and the body.
     func get(_ path: String = "/metrics", _ curlArguments: [String] = []) throws -> (status: Int, headers: String, body: Data) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("get-\(UUID().uuidString)").path
         defer {
             try? FileManager.default.removeItem(atPath: scratch + ".h")
             try? FileManager.default.removeItem(atPath: scratch + ".b")
         }
-        let output = try Shell.run(curl + ["-s", "-D", scratch + ".h", "-o", scratch + ".b", "-w", "%{http_code}"] + curlArguments + [url(path)])
+        let output = try Shell.run(curl + ["-s", "-D", scratch + ".h", "-o", scratch + ".b", "-w", "%{http_code}"] + curlArguments + [url(path)],
+                                   check: false)
         let headers = (try? String(contentsOfFile: scratch + ".h", encoding: .utf8)) ?? ""
         let body = FileManager.default.contents(atPath: scratch + ".b") ?? Data()
         return (Int(output.stdout) ?? 0, headers, body)

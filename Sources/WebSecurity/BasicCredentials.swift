@@ -1,0 +1,23 @@
+import Foundation
+
+/// The user and password of an `Authorization: Basic …` header (RFC 7617).
+public struct BasicCredentials: Sendable, Hashable {
+    public let user: String
+    public let password: String
+
+    public init(user: String, password: String) {
+        self.user = user
+        self.password = password
+    }
+
+    /// nil unless the header is `Basic <base64 of user:password>`.
+    public init?(authorization header: String) {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "basic", parts[1].utf8.count <= 4096,
+              let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: decoded, encoding: .utf8),
+              let colon = text.firstIndex(of: ":")
+        else { return nil }
+        self.init(user: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+    }
+}
