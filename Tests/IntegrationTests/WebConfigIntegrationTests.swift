@@ -100,6 +100,38 @@ struct WebConfigIntegrationTests {
         #expect(served ? status == 200 : status == 0, "\(policy) with \(client ?? "no certificate"): \(status)")
     }
 
+    /// A client that opens the connection and never finishes the TLS handshake (or sends half a
+    /// record) is closed by `--web.idle-timeout`, and does not hold up anyone else.
+    @Test(.enabled(if: Shell.exists("python3"), "needs python3")) func stalledHandshakesAreClosed() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let config = pki.path("web.yml")
+        try Self.write(Self.tlsConfig(), to: config)
+        let exporter = try ExporterProcess(Self.arguments + ["--web.config.file", config, "--web.idle-timeout", "2s"], scheme: "https",
+                                           readinessCurlArguments: pki.curl(client: nil))
+        let script = """
+        import socket, sys, time
+        held = []
+        for first in [b"", b"\\x16\\x03\\x01\\x00\\x05"] * 10:
+            s = socket.create_connection(("127.0.0.1", \(exporter.port)))
+            s.sendall(first)
+            s.settimeout(20)
+            held.append((s, time.time()))
+        for s, start in held:
+            data = s.recv(16)
+            print("%.1f %d" % (time.time() - start, len(data)))
+        """
+        let output = try Shell.run(["python3", "-c", script]).stdout.split(separator: "\n")
+        #expect(output.count == 20)
+        for line in output {
+            let fields = line.split(separator: " ")
+            let seconds = Double(fields[0]) ?? -1
+            #expect(seconds >= 1.5 && seconds < 15, "closed after \(seconds) s (idle timeout 2 s)")
+            #expect(fields[1] == "0", "closed without an answer")
+        }
+        #expect(try exporter.get("/metrics", pki.curl(client: nil)).status == 200)
+    }
+
     @Test func minimumVersionIsEnforced() throws {
         let pki = try TestPKI()
         defer { pki.remove() }
