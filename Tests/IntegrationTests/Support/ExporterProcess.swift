@@ -22,7 +22,8 @@ final class ExporterProcess {
         return root.appendingPathComponent(".build/debug/swarm-ipvs-exporter").path
     }
 
-    init(_ arguments: [String], in namespace: String? = nil) throws {
+    /// - Parameter environment: variables added to the test's own environment (LD_PRELOAD, …).
+    init(_ arguments: [String], in namespace: String? = nil, environment: [String: String] = [:]) throws {
         self.namespace = namespace
         port = Int.random(in: 20_000...40_000)
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(port)-\(UUID().uuidString).log").path
@@ -34,6 +35,9 @@ final class ExporterProcess {
         } else {
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = Array(command.dropFirst())
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         process.standardOutput = FileHandle(forWritingAtPath: logPath)
         process.standardError = FileHandle(forWritingAtPath: logPath)
@@ -80,6 +84,18 @@ final class ExporterProcess {
     }
 
     func scrape() throws -> [Series] { Exposition.parse(try scrapeText()) }
+
+    /// The resident set size of the exporter, in kB (VmRSS of /proc/PID/status).
+    var residentKilobytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? -1
+    }
+
+    /// Open descriptors of the exporter (entries of /proc/PID/fd).
+    var openDescriptors: Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? -1
+    }
 
     /// SIGTERM and wait; returns the exit status.
     @discardableResult
