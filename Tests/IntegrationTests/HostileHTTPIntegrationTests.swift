@@ -164,6 +164,28 @@ struct HostileHTTPIntegrationTests {
         try Self.expectHealthy(exporter, after: "a slow second request")
     }
 
+    /// A request body sent a byte at a time (slow POST): each body part used to restart the idle
+    /// timer, so the connection stayed open for as long as the client kept dribbling. A request
+    /// must now be read whole within the idle timeout of its head.
+    @Test(arguments: ["/metrics", "/nope"])
+    func aDribbledRequestBodyIsClosedAtTheIdleTimeout(path: String) throws {
+        let exporter = try ExporterProcess(["--namespace-path", Self.ownNamespace, "--no-docker", "--web.idle-timeout", "2s"])
+        let connection = try RawConnection(port: exporter.port, readTimeout: .milliseconds(10))
+        connection.send("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+        let started = Date()
+        var closedAfter: Double?
+        while Date().timeIntervalSince(started) < 20 {
+            if connection.isClosedByPeer || !connection.send("a") {
+                closedAfter = Date().timeIntervalSince(started)
+                break
+            }
+            usleep(200_000)
+        }
+        print("slow body to \(path): closed after \(closedAfter.map { String(format: "%.1f s", $0) } ?? "never")")
+        #expect(closedAfter != nil, "a dribbled body kept the connection open for 20 s (idle timeout 2 s)")
+        try Self.expectHealthy(exporter, after: "a dribbled request body")
+    }
+
     /// 200 concurrent scrapes with the default limit of 40: every answer is a 200 or a 503, the
     /// process lives, and its resident memory after three bursts is close to what it was after the
     /// first (a queue or a leak would grow with every burst).

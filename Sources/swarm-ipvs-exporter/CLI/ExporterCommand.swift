@@ -231,7 +231,9 @@ struct ExporterCommand: AsyncParsableCommand {
         let idle = DurationParser.parse(idleTimeout)!
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestReadTimeout(timeout: .nanoseconds(Int64(idle.seconds * 1e9)))],
+                idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
             services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) } as [any Service]
                 + (swarm.map { [SwarmDirectoryService(directory: $0)] } ?? []),
