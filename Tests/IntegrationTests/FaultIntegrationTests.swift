@@ -124,7 +124,8 @@ struct DockerSocketFaultIntegrationTests {
         }
 
         deinit {
-            _ = try? Shell.run(["kill", pid], check: false)
+            // SIGKILL: the test runner may ignore SIGTERM, and a spawned child inherits that.
+            _ = try? Shell.run(["kill", "-KILL", pid], check: false)
             try? FileManager.default.removeItem(atPath: path)
             try? FileManager.default.removeItem(atPath: path + ".py")
         }
@@ -172,5 +173,6 @@ struct DockerSocketFaultIntegrationTests {
         #expect(exporter.log.contains("Docker Engine API request failed"), "\(exporter.log)")
         #expect(exporter.process.isRunning)
         #expect(exporter.stop() == 0, "\(behaviour): a clean exit on SIGTERM while the daemon hangs")
+        withExtendedLifetime(daemon) {}  // the fake daemon stays up to the end, then is killed
     }
 }
