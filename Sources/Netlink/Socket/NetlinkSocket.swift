@@ -132,12 +132,37 @@ public final class NetlinkSocket {
 
     /// The id of a generic netlink family in this socket's namespace, or nil when the kernel has no
     /// such family (the module that provides it is not loaded).
+    ///
+    /// Asked with CTRL_CMD_GETFAMILY through `request` and parsed here rather than with libnl's
+    /// `genl_ctrl_resolve`, which answers "not found" for every failure: a reply that timed out or
+    /// came back damaged would look like an absent module, and the collector would report success
+    /// with no series. Only the kernel's own ENOENT means absent; anything else is an error.
     public func resolveGenericFamily(_ name: String) throws(NetlinkError) -> UInt16? {
-        let id = genl_ctrl_resolve(handle, name)
-        if id == -Int32(NLE_OBJ_NOTFOUND) { return nil }
-        if id == -Int32(NLE_AGAIN) { throw .timeout(context: "resolving generic netlink family \(name)") }
-        guard id > 0 else { throw Self.libraryError(id, "resolving generic netlink family \(name)") }
-        return UInt16(id)
+        let context = "resolving generic netlink family \(name)"
+        let replies: [NetlinkMessage]
+        do {
+            replies = try request(
+                type: UInt16(GENL_ID_CTRL), dump: false,
+                header: GenericNetlinkMessage.header(command: UInt8(CTRL_CMD_GETFAMILY), version: 1),
+                context: context
+            ) { builder throws(NetlinkError) in
+                try builder.put(UInt16(CTRL_ATTR_FAMILY_NAME), bytes: Array(name.utf8) + [0])
+            }
+        } catch {
+            guard case .kernel(let code, _) = error, code == ENOENT else { throw error }
+            return nil
+        }
+        return try Self.familyID(in: replies, context: context)
+    }
+
+    /// The CTRL_ATTR_FAMILY_ID of a CTRL_CMD_NEWFAMILY reply (pure: unit-tested and fuzzed).
+    public static func familyID(in replies: [NetlinkMessage], context: String) throws(NetlinkError) -> UInt16 {
+        guard let reply = replies.first else { throw .malformed("\(context): no reply") }
+        let message = try GenericNetlinkMessage(reply)
+        guard let id = message.attributes.u16(UInt16(CTRL_ATTR_FAMILY_ID)), id != 0 else {
+            throw .malformed("\(context): the reply carries no family id")
+        }
+        return id
     }
 
     static func libraryError(_ code: Int32, _ context: String) -> NetlinkError {

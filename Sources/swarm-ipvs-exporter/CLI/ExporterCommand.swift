@@ -115,6 +115,11 @@ struct ExporterCommand: AsyncParsableCommand {
         guard telemetryPath.hasPrefix("/"), telemetryPath != "/" else {
             throw ValidationError("--web.telemetry-path must start with / and must not be / itself (the landing page)")
         }
+        // A space, a control character, ? or # cannot be part of a request's path as sent: such a
+        // path would be served under a name no scraper can ask for.
+        if let bad = telemetryPath.unicodeScalars.first(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "?" || $0 == "#" }) {
+            throw ValidationError("--web.telemetry-path must not contain \(bad.value <= 0x20 || bad.value == 0x7F ? "spaces or control characters" : "\"\(bad)\"")")
+        }
         guard (0...100_000).contains(maxRequests) else { throw ValidationError("--web.max-requests must be from 0 to 100000") }
         for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset),
                               ("--docker.refresh-interval", dockerRefreshInterval)] {
@@ -242,7 +247,8 @@ struct ExporterCommand: AsyncParsableCommand {
         router.get(RouterPath(telemetryPath)) { request, _ in await endpoint.respond(to: request) }
 
         let idle = DurationParser.parse(idleTimeout)!
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(idle.seconds * 1e9)))
+        let idleAmount = TimeAmount.nanoseconds(Int64(idle.seconds * 1e9))
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestReadTimeout(timeout: idleAmount)], idleTimeout: idleAmount)
         let server: HTTPServerBuilder
         if let webConfig, webConfig.servesTLS {
             server = HTTPServerBuilder { responder in
