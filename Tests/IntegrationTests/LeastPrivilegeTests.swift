@@ -24,11 +24,16 @@ struct LeastPrivilegeTests {
 
     @Test func sysAdminAndNetAdminAreEnough() throws {
         let namespace = try TestNamespace("slp")
-        let (series, _) = try Self.scrape(boundingSet: "-all,+sys_admin,+net_admin", namespace)
+        let (series, log) = try Self.scrape(boundingSet: "-all,+sys_admin,+net_admin", namespace)
         #expect(series.value("swarm_ipvs_exporter_netns_up", ["netns": namespace.name]) == "1")
-        for collector in ["interfaces", "operstate", "proc", "conntrack", "ipvs"] {
+        for collector in ["interfaces", "operstate", "proc", "conntrack"] {
             #expect(series.value("swarm_ipvs_exporter_scrape_collector_success", ["collector": collector, "netns": namespace.name]) == "1", "\(collector)")
         }
+        // ipvs: a success where the kernel has IPVS; on a host without it (like this one, the VM
+        // suite covers the other case) the only failure allowed is that, never a permission error.
+        let ipvs = series.value("swarm_ipvs_exporter_scrape_collector_success", ["collector": "ipvs", "netns": namespace.name])
+        #expect(ipvs == "1" || (ipvs == "0" && log.contains("the kernel has no IPVS")), "ipvs: \(ipvs ?? "-"): \(log)")
+        #expect(!log.contains("Operation not permitted"))
         #expect(series.value("netns_conntrack_entries", ["netns": namespace.name]) != nil, "conntrack read with CAP_NET_ADMIN")
     }
 

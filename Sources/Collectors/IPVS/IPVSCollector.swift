@@ -36,7 +36,6 @@ public struct IPVSCollector: NamespaceCollector {
         let client: IPVSClient
         let namespace: String
         let collector: IPVSCollector
-        private var reportedAbsent = false
 
         init(client: IPVSClient, namespace: String, collector: IPVSCollector) {
             self.client = client
@@ -45,14 +44,10 @@ public struct IPVSCollector: NamespaceCollector {
         }
 
         func collect(into sink: inout MetricSink, logger: Logger) throws {
-            guard let table = try client.table() else {
-                if !reportedAbsent {
-                    logger.debug("IPVS is not loaded in this namespace; no ipvs series", metadata: ["netns": "\(namespace)"])
-                    reportedAbsent = true
-                }
-                return
-            }
-            reportedAbsent = false
+            // Every ingress_sbox and lb_* namespace has IPVS: without it this collector has nothing
+            // true to say, so it fails (scrape_collector_success 0, one log line) rather than
+            // succeed with no series.
+            guard let table = try client.table() else { throw IPVSUnavailable() }
             let swarm = collector.swarm?.snapshot?.loadBalancers[namespace]
             collector.record(table, swarm: swarm, into: &sink)
         }
@@ -125,4 +120,9 @@ public struct IPVSCollector: NamespaceCollector {
             sink.add(IPVSMetrics.swarmBackendInfo, [task.service, task.address, task.name, task.node], UInt64(1))
         }
     }
+}
+
+/// The kernel has no IPVS generic netlink family: the ip_vs module is not loaded.
+struct IPVSUnavailable: Error, CustomStringConvertible {
+    var description: String { "the kernel has no IPVS (the ip_vs module is not loaded; Docker loads it when a Swarm node joins)" }
 }
