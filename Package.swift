@@ -107,6 +107,15 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["BuildInfoPlugin"]
         ),
+        // The exporter's user-space share of an IPVS scrape on a synthesized table (scripts/bench, profiling).
+        .executableTarget(
+            name: "ipvs-scrape-bench",
+            dependencies: [
+                "Collectors", "ExporterCore", "Netlink", "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ExporterCoreTests",
             dependencies: ["ExporterCore"],
