@@ -34,17 +34,17 @@ public struct MetricSink: Sendable {
     public mutating func merge(_ other: MetricSink, prefixLabels names: [String] = [], values: [String] = []) {
         families.reserveCapacity(families.count + other.families.count)
         for family in other.families.values {
-            let name = family.descriptor.name
-            if families[name] == nil {
-                let descriptor = names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names)
-                families[name] = MetricFamily(descriptor: descriptor)
-            }
-            // Appended in place (copying the family out and back would copy every run gathered so
-            // far at each merge), one run per run of `other`: the samples are not copied.
-            if names.isEmpty {
-                families[name]!.runs.append(contentsOf: family.runs)
+            // One run per run of `other`: the samples are not copied. A run without a prefix of
+            // its own takes `values` as it is, so all families of a namespace share one array.
+            let runs = names.isEmpty ? family.runs : family.runs.map { SampleRun(prefix: $0.prefix.isEmpty ? values : values + $0.prefix, samples: $0.samples) }
+            // Appended in place: copying the family out and back would copy every run gathered so
+            // far at each merge.
+            if let index = families.index(forKey: family.descriptor.name) {
+                families.values[index].runs.append(contentsOf: runs)
             } else {
-                families[name]!.runs.append(contentsOf: family.runs.map { SampleRun(prefix: values + $0.prefix, samples: $0.samples) })
+                var merged = MetricFamily(descriptor: names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names))
+                merged.runs = runs
+                families[family.descriptor.name] = merged
             }
         }
     }
