@@ -59,26 +59,37 @@ enum ProcNetParsers {
         try pairedTable(Array(text.utf8), file: file).namedValues
     }
 
-    /// `snmp` and `netstat`: pairs of lines, `Proto: Name Name …` then `Proto: 1 2 …`.
+    /// `snmp` and `netstat`: pairs of lines, `Proto: Name Name …` then `Proto: 1 2 …`. The two lines
+    /// are walked side by side, word by word, without splitting them into arrays.
     static func pairedTable(_ bytes: [UInt8], file: String) throws -> ProcNetTable {
-        let lines = bytes.split(separator: newline)
-        guard lines.count % 2 == 0 else { throw ProcParseError(file: file, line: lines.count, problem: "header without values") }
         var table = ProcNetTable(capacity: bytes.count)
-        for index in stride(from: 0, to: lines.count, by: 2) {
-            let names = lines[index].split(separator: space)
-            let numbers = lines[index + 1].split(separator: space)
-            guard let proto = names.first, proto.last == colon, let first = numbers.first, first.elementsEqual(proto) else {
-                throw ProcParseError(file: file, line: index + 1, problem: "header and values name different protocols")
+        var lines = Words(bytes, separators: [newline])
+        var lineNumber = 0
+        while let header = lines.next() {
+            lineNumber += 2
+            guard let valuesLine = lines.next() else {
+                throw ProcParseError(file: file, line: lineNumber - 1, problem: "header without values")
             }
-            guard names.count == numbers.count else {
-                throw ProcParseError(file: file, line: index + 2, problem: "\(names.count - 1) names but \(numbers.count - 1) values")
+            var names = Words(bytes, in: header, separators: [space])
+            var numbers = Words(bytes, in: valuesLine, separators: [space])
+            guard let proto = names.next(), bytes[proto.upperBound - 1] == colon, let first = numbers.next(),
+                  bytes[first].elementsEqual(bytes[proto]) else {
+                throw ProcParseError(file: file, line: lineNumber - 1, problem: "header and values name different protocols")
             }
-            let prefix = proto.dropLast()
-            for (name, number) in zip(names.dropFirst(), numbers.dropFirst()) {
-                guard let value = integer(number) else {
-                    throw ProcParseError(file: file, line: index + 2, problem: "\(text(prefix)) \(text(name)) is not a number: \(text(number))")
+            let prefix = bytes[proto.lowerBound..<(proto.upperBound - 1)]
+            while true {
+                let name = names.next()
+                let number = numbers.next()
+                guard let name, let number else {
+                    if name == nil && number == nil { break }
+                    let nameCount = bytes[header].split(separator: space).count - 1
+                    let valueCount = bytes[valuesLine].split(separator: space).count - 1
+                    throw ProcParseError(file: file, line: lineNumber, problem: "\(nameCount) names but \(valueCount) values")
                 }
-                table.append(prefix: prefix, name: name, value: value)
+                guard let value = integer(bytes[number]) else {
+                    throw ProcParseError(file: file, line: lineNumber, problem: "\(text(prefix)) \(text(bytes[name])) is not a number: \(text(bytes[number]))")
+                }
+                table.append(prefix: prefix, name: bytes[name], value: value)
             }
         }
         return table
@@ -91,12 +102,15 @@ enum ProcNetParsers {
     /// `snmp6`: one `Name value` per line.
     static func singleColumn(_ bytes: [UInt8], file: String) throws -> ProcNetTable {
         var table = ProcNetTable(capacity: bytes.count)
-        for (index, line) in bytes.split(separator: newline).enumerated() {
-            let fields = line.split(whereSeparator: { $0 == space || $0 == UInt8(ascii: "\t") })
-            guard fields.count == 2, let value = integer(fields[1]) else {
-                throw ProcParseError(file: file, line: index + 1, problem: "expected a name and a number: \(text(line))")
+        var lines = Words(bytes, separators: [newline])
+        var lineNumber = 0
+        while let line = lines.next() {
+            lineNumber += 1
+            var fields = Words(bytes, in: line, separators: [space, UInt8(ascii: "\t")])
+            guard let name = fields.next(), let number = fields.next(), fields.next() == nil, let value = integer(bytes[number]) else {
+                throw ProcParseError(file: file, line: lineNumber, problem: "expected a name and a number: \(text(bytes[line]))")
             }
-            table.append(name: fields[0], value: value)
+            table.append(name: bytes[name], value: value)
         }
         return table
     }
@@ -150,5 +164,28 @@ enum ProcNetParsers {
             throw ProcParseError(file: file, line: 1, problem: "expected one number, found \"\(text.prefix(60))\"")
         }
         return value
+    }
+}
+
+/// The non-empty runs of bytes between separators, as ranges, one at a time (no arrays).
+private struct Words {
+    private let bytes: [UInt8]
+    private let separators: [UInt8]
+    private var position: Int
+    private let end: Int
+
+    init(_ bytes: [UInt8], in range: Range<Int>? = nil, separators: [UInt8]) {
+        self.bytes = bytes
+        self.separators = separators
+        position = range?.lowerBound ?? 0
+        end = range?.upperBound ?? bytes.count
+    }
+
+    mutating func next() -> Range<Int>? {
+        while position < end, separators.contains(bytes[position]) { position += 1 }
+        guard position < end else { return nil }
+        let start = position
+        while position < end, !separators.contains(bytes[position]) { position += 1 }
+        return start..<position
     }
 }
