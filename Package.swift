@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "swarm-ipvs-exporter",
             dependencies: [
-                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity",
+                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -130,6 +130,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings,
             plugins: ["BuildInfoPlugin"]
+        ),
+        // The exporter's user-space share of an IPVS scrape on a synthesized table (scripts/bench, profiling).
+        .executableTarget(
+            name: "ipvs-scrape-bench",
+            dependencies: [
+                "Collectors", "ExporterCore", "Netlink", "CNetlink",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ExporterCoreTests",

@@ -1,5 +1,6 @@
 #include "CLinux.h"
 
+#include <malloc.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -9,4 +10,12 @@ int clinux_setns_net(int fd) {
 
 pid_t clinux_gettid(void) {
     return gettid();
+}
+
+int clinux_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}
+
+int clinux_release_free_heap(void) {
+    return malloc_trim(0);
 }

@@ -9,6 +9,7 @@ Command-line use (prints one JSON object):
 import http.client
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -47,8 +48,11 @@ def scrape_series(url, runs, timeout=60.0):
     for _ in range(runs):
         t, status, body = get(url, timeout)
         times.append(t)
+    # a collector that missed the scrape deadline would make a scrape look fast: count them
+    failed = len(re.findall(rb'^swarm_ipvs_exporter_scrape_collector_success\{[^}]*\} 0$', body, re.M))
     return {"times": times, "median": statistics.median(times) if times else None,
-            "status": status, "bytes": len(body), "series": series_count(body)}
+            "status": status, "bytes": len(body), "series": series_count(body),
+            "collectors_failed": failed}
 
 
 def time_cmd(cmd, runs):
@@ -70,6 +74,16 @@ def cpu_seconds(pid):
         fields = f.read().rsplit(")", 1)[1].split()
     # after the ')' field 3 (state) is index 0, so utime (14) is index 11, stime (15) index 12
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_parts_kib(pid):
+    """RssAnon (heap, stacks) and RssFile (mapped code and data of the binary and libraries)."""
+    parts = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+                parts[line.split(":")[0]] = int(line.split()[1])
+    return {"anon": parts.get("RssAnon", 0), "file": parts.get("RssFile", 0)}
 
 
 def rss_kib(pid):

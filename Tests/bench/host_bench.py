@@ -85,7 +85,8 @@ def start_exporter(binary):
     port = bl.free_port()
     p = subprocess.Popen([binary, "--collectors", COLLECTORS, "--namespace-path",
                           "/run/netns/%s*" % PREFIX, "--web.listen-address",
-                          "127.0.0.1:%d" % port, "--no-docker", "--log.level", "warn"],
+                          "127.0.0.1:%d" % port, "--no-docker", "--log.level", "warn",
+                          "--scrape.timeout", "120s"],
                          stdout=subprocess.DEVNULL, stderr=open("/tmp/swbench-exporter.log", "a"))
     procs.append(p)
     url = "http://127.0.0.1:%d/metrics" % port
@@ -145,6 +146,7 @@ def one_size(args, n):
         time.sleep(0.5)  # let the server close the last connection before counting fds
         res["rss_kib"] = bl.rss_kib(p.pid)
         res["fds"] = bl.fd_count(p.pid)
+        res["rss_parts_kib"] = bl.rss_parts_kib(p.pid)
         return res
     finally:
         bl.stop(p)
@@ -178,6 +180,7 @@ def soak(args):
             if i % every == 0 or i == args.soak_scrapes:
                 samples.append({"scrape": i, "rss_kib": bl.rss_kib(p.pid),
                                 "fds": bl.fd_count(p.pid)})
+        samples[-1]["rss_parts_kib"] = bl.rss_parts_kib(p.pid)
         return {"namespaces": n, "scrapes": args.soak_scrapes, "warmup": warm,
                 "seconds": time.monotonic() - t_start, "median": statistics.median(times),
                 "rss_start_kib": samples[0]["rss_kib"], "rss_end_kib": samples[-1]["rss_kib"],

@@ -73,7 +73,8 @@ def one_size(args, services):
             p2 = bl.free_port()
         ours = subprocess.Popen([args.bin, "--collectors", "ipvs", "--namespace-path",
                                  "/run/netns/" + NS, "--web.listen-address", "127.0.0.1:%d" % p1,
-                                 "--no-docker", "--log.level", "warn"],
+                                 "--no-docker", "--log.level", "warn",
+                                 "--scrape.timeout", "120s"],
                                 stdout=subprocess.DEVNULL, stderr=open("/tmp/exporter.log", "a"))
         ne = subprocess.Popen(["ip", "netns", "exec", NS, "prometheus-node-exporter",
                                "--collector.disable-defaults", "--collector.ipvs",
@@ -100,6 +101,7 @@ def one_size(args, services):
         res["exporter_cpu_per_scrape"] = (bl.cpu_seconds(ours.pid) - c0) / (args.runs + 1)
         res["exporter"] = r
         res["exporter_rss_kib"] = bl.rss_kib(ours.pid)
+        res["exporter_rss_parts_kib"] = bl.rss_parts_kib(ours.pid)
         res["exporter_fds"] = bl.fd_count(ours.pid)
 
         c0 = bl.cpu_seconds(ne.pid)

@@ -10,4 +10,10 @@ int clinux_setns_net(int fd);
 /// The kernel's id of the calling thread.
 pid_t clinux_gettid(void);
 
+/// mallopt(M_ARENA_MAX, count): at most `count` malloc arenas. Returns 1 on success.
+int clinux_limit_malloc_arenas(int count);
+
+/// malloc_trim(0): hands free heap pages back to the kernel. Returns 1 if memory was released.
+int clinux_release_free_heap(void);
+
 #endif

@@ -1,6 +1,6 @@
 public import ExporterCore
 import Logging
-import Netlink
+public import Netlink
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,7 +54,7 @@ public struct IPVSCollector: NamespaceCollector {
     }
 
     /// Turns one namespace's table into samples (pure: unit-tested on parsed kernel replies).
-    func record(_ table: IPVSTable, swarm: SwarmSnapshot.LoadBalancer?, into sink: inout MetricSink) {
+    public func record(_ table: IPVSTable, swarm: SwarmSnapshot.LoadBalancer?, into sink: inout MetricSink) {
         for family in IPVSMetrics.base { sink.declare(family) }
         if exportBackends { for family in IPVSMetrics.perBackend { sink.declare(family) } }
         if exportRates { for family in IPVSMetrics.rates { sink.declare(family) } }
@@ -67,14 +67,10 @@ public struct IPVSCollector: NamespaceCollector {
         sink.add(IPVSMetrics.timeout, ["tcpfin"], UInt64(configuration.tcpFinTimeout))
         sink.add(IPVSMetrics.timeout, ["udp"], UInt64(configuration.udpTimeout))
 
-        // Identity label values; an IPv6 firewall-mark service is told apart from an IPv4 one with
-        // the same mark by address "::".
-        for entry in table.entries {
+        // Services and their backends are recorded in the order of their label values, so the
+        // scrape's sort of a large table is one pass over series already in order.
+        for (entry, identity) in labeledServices(table, swarm: swarm) {
             let service = entry.service
-            let name = service.firewallMark.flatMap { swarm?.serviceByFirewallMark[$0] } ?? ""
-            let address = service.address?.description ?? (service.family == UInt16(AF_INET6) ? "::" : "")
-            let identity = [service.protocolName, address, service.port.map(String.init) ?? "",
-                            service.firewallMark.map(String.init) ?? "", name]
             let stats = service.statistics
             sink.add(IPVSMetrics.serviceInfo, identity + [service.scheduler, service.isPersistent ? "true" : "false",
                                                           service.isPersistent ? String(service.timeout) : "0"], UInt64(1))
@@ -93,8 +89,10 @@ public struct IPVSCollector: NamespaceCollector {
                 sink.add(IPVSMetrics.serviceOutgoingBytesRate, identity, Double(stats.outgoingBytesPerSecond))
             }
             guard exportBackends else { continue }
-            for destination in entry.destinations {
-                let labels = identity + [destination.address.description, String(destination.port)]
+            let backends = entry.destinations
+                .map { destination in (destination, labels: identity + [destination.address.description, String(destination.port)]) }
+                .sorted { Sample.labelValuesPrecede($0.labels, $1.labels) }
+            for (destination, labels) in backends {
                 let counters = destination.statistics
                 sink.add(IPVSMetrics.backendConnections, labels, counters.connections)
                 sink.add(IPVSMetrics.backendIncomingPackets, labels, counters.incomingPackets)
@@ -119,6 +117,20 @@ public struct IPVSCollector: NamespaceCollector {
         for task in swarm.tasks {
             sink.add(IPVSMetrics.swarmBackendInfo, [task.service, task.address, task.name, task.node], UInt64(1))
         }
+    }
+
+    /// Every service with its identity label values (protocol, address, port, fwmark, Swarm
+    /// service name), in the order of those values. An IPv6 firewall-mark service is told apart
+    /// from an IPv4 one with the same mark by address "::".
+    private func labeledServices(_ table: IPVSTable, swarm: SwarmSnapshot.LoadBalancer?) -> [(entry: IPVSTable.Entry, identity: [String])] {
+        table.entries.map { entry in
+            let service = entry.service
+            let name = service.firewallMark.flatMap { swarm?.serviceByFirewallMark[$0] } ?? ""
+            let address = service.address?.description ?? (service.family == UInt16(AF_INET6) ? "::" : "")
+            return (entry, [service.protocolName, address, service.port.map(String.init) ?? "",
+                            service.firewallMark.map(String.init) ?? "", name])
+        }
+        .sorted { Sample.labelValuesPrecede($0.identity, $1.identity) }
     }
 }
 

@@ -22,11 +22,11 @@ public struct ProcCollector: NamespaceCollector {
         let path: String
     }
 
-    let fields: NameFilter
+    let catalog: ProcFieldCatalog
     let customFiles: [CustomFile]
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
-        fields = try configuration.filter(include: "fields", exclude: "fields-exclude")
+        catalog = ProcFieldCatalog(fields: try configuration.filter(include: "fields", exclude: "fields-exclude"))
         customFiles = try configuration.strings("file").map(Self.customFile)
     }
 
@@ -63,7 +63,7 @@ public struct ProcCollector: NamespaceCollector {
             }
         }
         let files = customFiles.map { ($0, Self.openFile($0.path)) }
-        return Reader(tables: tables, files: files, fields: fields)
+        return Reader(tables: tables, files: files, catalog: catalog)
     }
 
     static func openFile(_ path: String) -> Result<ProcFile, ProcFile.Failure> {
@@ -77,34 +77,38 @@ public struct ProcCollector: NamespaceCollector {
     final class Reader: NamespaceReader {
         let tables: [(ProcFields.Source, ProcFile)]
         let files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)]
-        let fields: NameFilter
-        /// Families made from field names, kept so each is built once.
-        private var descriptors: [String: MetricDescriptor] = [:]
-        /// The field filter's verdict per field name: a regex match per field per scrape would
-        /// dominate scrapes of many namespaces.
-        private var accepted: [String: Bool] = [:]
+        let catalog: ProcFieldCatalog
+        /// Per table, what was exported of it at the last read, and for which layout of names.
+        private var selections: [Selection?]
 
-        init(tables: [(ProcFields.Source, ProcFile)], files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)], fields: NameFilter) {
+        /// The exported fields of one table: their positions and families.
+        struct Selection {
+            let layout: [UInt8]
+            let exported: [(index: Int, descriptor: MetricDescriptor)]
+        }
+
+        init(tables: [(ProcFields.Source, ProcFile)], files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)], catalog: ProcFieldCatalog) {
             self.tables = tables
             self.files = files
-            self.fields = fields
+            self.catalog = catalog
+            selections = Array(repeating: nil, count: tables.count)
         }
 
         func collect(into sink: inout MetricSink, logger: Logger) throws {
             var failures: [String] = []
-            for (source, file) in tables {
+            for (position, (source, file)) in tables.enumerated() {
                 do {
-                    let text = try file.read()
-                    let values: [ProcNetValue]
+                    let bytes = try file.readBytes()
+                    let table: ProcNetTable
                     switch source {
-                    case .snmp, .netstat: values = try ProcNetParsers.pairedTable(text, file: file.path)
-                    case .snmp6: values = try ProcNetParsers.singleColumn(text, file: file.path)
-                    case .sockstat, .sockstat6: values = try ProcNetParsers.sockstat(text, file: file.path)
+                    case .snmp, .netstat: table = try ProcNetParsers.pairedTable(bytes, file: file.path)
+                    case .snmp6: table = try ProcNetParsers.singleColumn(bytes, file: file.path)
+                    case .sockstat, .sockstat6: table = try ProcNetParsers.sockstat(bytes, file: file.path)
                     }
-                    let filtered = source == .sockstat || source == .sockstat6
-                    for value in values where filtered || accepts(value.name) {
-                        let descriptor = self.descriptor(source, value.name)
-                        sink.add(descriptor, [], value.value >= 0 ? .unsigned(UInt64(value.value)) : .double(Double(value.value)))
+                    let selection = select(table, of: source, at: position)
+                    for (index, descriptor) in selection.exported {
+                        let value = table.values[index]
+                        sink.add(descriptor, [], value >= 0 ? .unsigned(UInt64(value)) : .double(Double(value)))
                     }
                 } catch {
                     failures.append("\(error)")
@@ -121,19 +125,15 @@ public struct ProcCollector: NamespaceCollector {
             if !failures.isEmpty { throw CollectionFailure(failures.joined(separator: "; ")) }
         }
 
-        private func accepts(_ field: String) -> Bool {
-            if let known = accepted[field] { return known }
-            let verdict = fields.accepts(field)
-            accepted[field] = verdict
-            return verdict
-        }
-
-        private func descriptor(_ source: ProcFields.Source, _ field: String) -> MetricDescriptor {
-            let key = source.prefix + field
-            if let known = descriptors[key] { return known }
-            let made = ProcFields.descriptor(source: source, field: field)
-            descriptors[key] = made
-            return made
+        /// The last selection when the table's names are the same as then; a new one otherwise.
+        private func select(_ table: ProcNetTable, of source: ProcFields.Source, at position: Int) -> Selection {
+            if let known = selections[position], known.layout == table.layout { return known }
+            let exported = table.names.enumerated().compactMap { index, name in
+                catalog.descriptor(source, name).map { (index: index, descriptor: $0) }
+            }
+            let selection = Selection(layout: table.layout, exported: exported)
+            selections[position] = selection
+            return selection
         }
     }
 }

@@ -30,6 +30,11 @@ final class ProcFile {
 
     /// The whole file as the kernel renders it now.
     func read() throws(Failure) -> String {
+        String(decoding: try readBytes(), as: UTF8.self)
+    }
+
+    /// The whole file's bytes as the kernel renders them now.
+    func readBytes() throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16_384)
         var offset: off_t = 0
@@ -43,6 +48,6 @@ final class ProcFile {
             bytes.append(contentsOf: chunk[0..<count])
             offset += off_t(count)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

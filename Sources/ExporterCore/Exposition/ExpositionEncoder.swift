@@ -3,6 +3,10 @@
 /// Families come out sorted by name and series by label values (see `MetricSink.sortedFamilies`),
 /// unsigned values exactly as integers, HELP and TYPE on every family, and OpenMetrics ends in
 /// `# EOF`. The encoder knows nothing about where the numbers came from.
+///
+/// It writes UTF-8 bytes straight into one buffer: a scrape of a large IPVS table is hundreds of
+/// thousands of lines, so each family's label-name text is rendered once (`LabelTemplate`) and a
+/// sample only adds its values and number.
 public struct ExpositionEncoder: Sendable {
     public let format: ExpositionFormat
 
@@ -10,67 +14,67 @@ public struct ExpositionEncoder: Sendable {
         self.format = format
     }
 
+    /// The exposition as text (tests, small outputs).
     public func encode(_ families: [MetricFamily]) -> String {
-        var out = ""
-        out.reserveCapacity(families.reduce(0) { $0 + 64 + $1.samples.count * 96 })
-        for family in families {
-            write(family, to: &out)
-        }
-        if format == .openMetrics { out += "# EOF\n" }
-        return out
+        var out: [UInt8] = []
+        encode(families, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(_ family: MetricFamily, to out: inout String) {
-        let descriptor = family.descriptor
+    /// Appends the whole exposition of `families` (in the order given) to `out`.
+    public func encode(_ families: [MetricFamily], into out: inout [UInt8]) {
+        var chunks = chunks(of: families, size: .max)
+        while chunks.next(into: &out) {}
+    }
+
+    /// The exposition of `families` in pieces of about `size` bytes, so a large scrape can be
+    /// sent while it is written instead of held in memory whole.
+    public func chunks(of families: [MetricFamily], size: Int) -> ExpositionChunks {
+        ExpositionChunks(encoder: self, families: families, size: size)
+    }
+
+    /// HELP and TYPE of a family.
+    func writeHeader(_ descriptor: MetricDescriptor, to out: inout [UInt8]) {
         // OpenMetrics names a counter family without its `_total`; samples keep it.
         let familyName = format == .openMetrics && descriptor.type == .counter
             ? String(descriptor.name.dropLast("_total".count))
             : descriptor.name
-        out += "# HELP \(familyName) \(Self.escapeHelp(descriptor.help, format: format))\n"
-        out += "# TYPE \(familyName) \(descriptor.type.rawValue)\n"
-        for sample in family.samples {
-            switch sample.value {
-            case .unsigned(let value):
-                writeLine(descriptor.name, descriptor.labelNames, sample.labelValues, extra: nil, String(value), &out)
-            case .double(let value):
-                writeLine(descriptor.name, descriptor.labelNames, sample.labelValues, extra: nil, Self.format(value), &out)
-            case .histogram(let histogram):
-                let bucket = descriptor.name + "_bucket"
-                for (bound, count) in zip(histogram.upperBounds, histogram.cumulativeCounts) {
-                    writeLine(bucket, descriptor.labelNames, sample.labelValues, extra: ("le", Self.format(bound)), String(count), &out)
-                }
-                writeLine(bucket, descriptor.labelNames, sample.labelValues, extra: ("le", "+Inf"), String(histogram.count), &out)
-                writeLine(descriptor.name + "_sum", descriptor.labelNames, sample.labelValues, extra: nil, Self.format(histogram.sum), &out)
-                writeLine(descriptor.name + "_count", descriptor.labelNames, sample.labelValues, extra: nil, String(histogram.count), &out)
-            }
-        }
+        out.append(contentsOf: "# HELP \(familyName) \(Self.escapeHelp(descriptor.help, format: format))\n# TYPE \(familyName) \(descriptor.type.rawValue)\n".utf8)
     }
 
-    private func writeLine(
-        _ name: String, _ labelNames: [String], _ labelValues: [String],
-        extra: (String, String)?, _ value: String, _ out: inout String
-    ) {
-        out += name
-        if !labelNames.isEmpty || extra != nil {
-            out += "{"
-            var first = true
-            for (labelName, labelValue) in zip(labelNames, labelValues) {
-                if !first { out += "," }
-                first = false
-                out += labelName
-                out += "=\""
-                out += Self.escapeLabelValue(labelValue)
-                out += "\""
-            }
-            if let (labelName, labelValue) = extra {
-                if !first { out += "," }
-                out += "\(labelName)=\"\(labelValue)\""
-            }
-            out += "}"
+    /// The line (or, for a histogram, lines) of one sample; its label values are `prefix`
+    /// followed by the sample's own.
+    func writeSample(_ sample: Sample, prefix: [String], of descriptor: MetricDescriptor, template: LabelTemplate, to out: inout [UInt8]) {
+        switch sample.value {
+        case .unsigned(let value):
+            template.write(prefix, sample.labelValues, to: &out)
+            out.appendDecimal(value)
+        case .double(let value):
+            template.write(prefix, sample.labelValues, to: &out)
+            out.append(contentsOf: Self.format(value).utf8)
+        case .histogram(let histogram):
+            writeHistogram(descriptor, prefix + sample.labelValues, histogram, to: &out)
+            return
         }
-        out += " "
-        out += value
-        out += "\n"
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    private func writeHistogram(_ descriptor: MetricDescriptor, _ labels: [String], _ histogram: HistogramSnapshot, to out: inout [UInt8]) {
+        let bucket = LabelTemplate(metricName: descriptor.name + "_bucket", labelNames: descriptor.labelNames + ["le"])
+        for (bound, count) in zip(histogram.upperBounds, histogram.cumulativeCounts) {
+            bucket.write(labels, [Self.format(bound)], to: &out)
+            out.appendDecimal(count)
+            out.append(UInt8(ascii: "\n"))
+        }
+        bucket.write(labels, ["+Inf"], to: &out)
+        out.appendDecimal(histogram.count)
+        out.append(UInt8(ascii: "\n"))
+        LabelTemplate(metricName: descriptor.name + "_sum", labelNames: descriptor.labelNames).write(labels, [], to: &out)
+        out.append(contentsOf: Self.format(histogram.sum).utf8)
+        out.append(UInt8(ascii: "\n"))
+        LabelTemplate(metricName: descriptor.name + "_count", labelNames: descriptor.labelNames).write(labels, [], to: &out)
+        out.appendDecimal(histogram.count)
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// HELP text: backslash and newline escaped; OpenMetrics also escapes double quotes.

@@ -33,9 +33,17 @@ public struct MetricDescriptor: Sendable, Hashable {
         MetricDescriptor(name: name, help: help, type: .histogram, labelNames: labels)
     }
 
-    /// The same family with `names` put in front of its own labels.
+    /// The same family with `names` put in front of its own labels. Not validated again: the core
+    /// adds `netns` to every family of every namespace at each scrape.
     func prefixingLabels(_ names: [String]) -> MetricDescriptor {
-        MetricDescriptor(name: name, help: help, type: type, labelNames: names + labelNames)
+        MetricDescriptor(validated: self, labelNames: names + labelNames)
+    }
+
+    private init(validated descriptor: MetricDescriptor, labelNames: [String]) {
+        name = descriptor.name
+        help = descriptor.help
+        type = descriptor.type
+        self.labelNames = labelNames
     }
 }
 

@@ -1,10 +1,62 @@
 /// A descriptor and all its samples from one scrape.
+///
+/// The samples are kept in runs that share their leading label values (the `netns` the core puts
+/// in front of a namespace collector's series): merging a namespace's samples under its label then
+/// costs one run per family instead of a new label array for every sample.
 public struct MetricFamily: Sendable {
     public let descriptor: MetricDescriptor
-    public var samples: [Sample]
+    public internal(set) var runs: [SampleRun]
 
     public init(descriptor: MetricDescriptor, samples: [Sample] = []) {
         self.descriptor = descriptor
-        self.samples = samples
+        self.runs = samples.isEmpty ? [] : [SampleRun(prefix: [], samples: samples)]
     }
+
+    /// Every sample with its full label values (run prefix included). Builds new label arrays:
+    /// for tests and small families; the encoder walks `runs`.
+    public var samples: [Sample] {
+        runs.flatMap { run in
+            run.prefix.isEmpty ? run.samples : run.samples.map { Sample(labelValues: run.prefix + $0.labelValues, value: $0.value) }
+        }
+    }
+
+    public var sampleCount: Int { runs.reduce(0) { $0 + $1.samples.count } }
+
+    /// Appends a sample whose label values are all its own (no prefix).
+    mutating func append(_ sample: Sample) {
+        if let last = runs.indices.last, runs[last].prefix.isEmpty {
+            runs[last].samples.append(sample)
+        } else {
+            runs.append(SampleRun(prefix: [], samples: [sample]))
+        }
+    }
+
+    /// Puts the series in exposition order: by label values, prefix first. Runs with the same
+    /// prefix are joined. Samples a collector already recorded in order cost one linear pass
+    /// (the standard library's sort finds the sorted run).
+    mutating func sortSamples() {
+        runs.sort { Sample.labelValuesPrecede($0.prefix, $1.prefix) }
+        var joined: [SampleRun] = []
+        joined.reserveCapacity(runs.count)
+        for run in runs {
+            if let last = joined.indices.last, joined[last].prefix == run.prefix {
+                joined[last].samples.append(contentsOf: run.samples)
+            } else {
+                joined.append(run)
+            }
+        }
+        runs = []
+        for index in joined.indices {
+            joined[index].samples.sort { Sample.labelValuesPrecede($0.labelValues, $1.labelValues) }
+        }
+        runs = joined
+    }
+}
+
+/// Samples of one family that share their leading label values, stored once.
+public struct SampleRun: Sendable {
+    /// The leading label values of every sample of the run.
+    public let prefix: [String]
+    /// The samples, each with the label values that follow the prefix.
+    public internal(set) var samples: [Sample]
 }

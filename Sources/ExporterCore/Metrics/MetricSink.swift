@@ -10,7 +10,7 @@ public struct MetricSink: Sendable {
         precondition(labelValues.count == descriptor.labelNames.count,
                      "\(descriptor.name): \(labelValues.count) label values for \(descriptor.labelNames)")
         families[descriptor.name, default: MetricFamily(descriptor: descriptor)]
-            .samples.append(Sample(labelValues: labelValues, value: value))
+            .append(Sample(labelValues: labelValues, value: value))
     }
 
     public mutating func add(_ descriptor: MetricDescriptor, _ labelValues: [String] = [], _ value: UInt64) {
@@ -32,29 +32,35 @@ public struct MetricSink: Sendable {
 
     /// Adds every sample of `other`, each with `prefix` label pairs put in front.
     public mutating func merge(_ other: MetricSink, prefixLabels names: [String] = [], values: [String] = []) {
-        for (name, family) in other.families {
-            if families[name] == nil {
-                let descriptor = names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names)
-                families[name] = MetricFamily(descriptor: descriptor)
-            }
-            // Appended in place: copying the family out and back would copy every sample gathered
-            // so far at each merge (quadratic in the number of namespaces).
-            if names.isEmpty {
-                families[name]!.samples.append(contentsOf: family.samples)
+        families.reserveCapacity(families.count + other.families.count)
+        for family in other.families.values {
+            // One run per run of `other`: the samples are not copied. A run without a prefix of
+            // its own takes `values` as it is, so all families of a namespace share one array.
+            let runs = names.isEmpty ? family.runs : family.runs.map { SampleRun(prefix: $0.prefix.isEmpty ? values : values + $0.prefix, samples: $0.samples) }
+            // Appended in place: copying the family out and back would copy every run gathered so
+            // far at each merge.
+            if let index = families.index(forKey: family.descriptor.name) {
+                families.values[index].runs.append(contentsOf: runs)
             } else {
-                families[name]!.samples.append(contentsOf: family.samples.lazy.map { Sample(labelValues: values + $0.labelValues, value: $0.value) })
+                var merged = MetricFamily(descriptor: names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names))
+                merged.runs = runs
+                families[family.descriptor.name] = merged
             }
         }
     }
 
     public var isEmpty: Bool { families.isEmpty }
 
-    /// Every family sorted by name, every family's samples sorted by label values.
-    public func sortedFamilies() -> [MetricFamily] {
-        families.values.sorted { $0.descriptor.name < $1.descriptor.name }.map { family in
-            var sorted = family
-            sorted.samples.sort { $0.labelValues.lexicographicallyPrecedes($1.labelValues) }
-            return sorted
-        }
+    /// How many samples (series, histograms counted once) the sink holds.
+    public var sampleCount: Int { families.values.reduce(0) { $0 + $1.sampleCount } }
+
+    /// Every family sorted by name, every family's samples sorted by label values. Consumes the
+    /// sink so the samples are sorted where they are, not copied.
+    public consuming func sortedFamilies() -> [MetricFamily] {
+        var sorted = Array(families.values)
+        families = [:]
+        sorted.sort { $0.descriptor.name < $1.descriptor.name }
+        for index in sorted.indices { sorted[index].sortSamples() }
+        return sorted
     }
 }

@@ -2,7 +2,8 @@
 public enum MetricValue: Sendable, Hashable {
     case unsigned(UInt64)
     case double(Double)
-    case histogram(HistogramSnapshot)
+    /// Boxed, so the common cases keep a sample small.
+    indirect case histogram(HistogramSnapshot)
 }
 
 /// A cumulative histogram at one moment: counts per upper bound (`le`), plus sum and count.

@@ -7,4 +7,10 @@ public struct Sample: Sendable, Hashable {
         self.labelValues = labelValues
         self.value = value
     }
+
+    /// The exposition order of series: label values compared one by one, in label order. A
+    /// collector that records its samples in this order spares the scrape a sort.
+    public static func labelValuesPrecede(_ lhs: [String], _ rhs: [String]) -> Bool {
+        lhs.lexicographicallyPrecedes(rhs)
+    }
 }

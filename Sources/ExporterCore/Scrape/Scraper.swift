@@ -40,7 +40,8 @@ public final class Scraper: Sendable {
 
     /// Collects everything, answering within `timeout` whatever the collectors do.
     public func scrape(timeout: Duration) async -> MetricSink {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ScrapeDeadline(ContinuousClock.now + timeout)
+        defer { deadline.cancel() }
         var sink = MetricSink()
         sink.add(ExporterMetrics.buildInfo, [buildInfo.version, buildInfo.revision, buildInfo.swiftVersion], UInt64(1))
         sink.declare(ExporterMetrics.netnsUp)
@@ -61,7 +62,7 @@ public final class Scraper: Sendable {
         return sink
     }
 
-    private func collect(_ state: NamespaceState, deadline: ContinuousClock.Instant) async -> MetricSink {
+    private func collect(_ state: NamespaceState, deadline: ScrapeDeadline) async -> MetricSink {
         var sink = MetricSink()
         switch state {
         case .down(let target, _):
@@ -71,13 +72,14 @@ public final class Scraper: Sendable {
             let started = ContinuousClock.now
             let pool = threadPool
             let logger = self.logger
-            let outcomes = await firstBeforeDeadline(deadline) {
+            let instant = deadline.instant
+            let outcomes = await deadline.first {
                 try? await pool.runIfActive {
                     slots.map { slot -> (CollectionOutcome, Duration) in
                         let start = ContinuousClock.now
                         // Work that only got a thread after the deadline would hold the reader for
                         // nothing and make the next scrape fail too.
-                        guard start < deadline else {
+                        guard start < instant else {
                             return (CollectionOutcome(sink: MetricSink(), failure: CollectionFailure("the scrape deadline passed before it could start")), .zero)
                         }
                         let result = slot.collect(logger: logger)
@@ -106,10 +108,10 @@ public final class Scraper: Sendable {
         return sink
     }
 
-    private func collect(_ collector: any GlobalCollector, deadline: ContinuousClock.Instant) async -> MetricSink {
+    private func collect(_ collector: any GlobalCollector, deadline: ScrapeDeadline) async -> MetricSink {
         let name = type(of: collector).name
         let started = ContinuousClock.now
-        let result: Result<MetricSink, any Error>? = await firstBeforeDeadline(deadline) {
+        let result: Result<MetricSink, any Error>? = await deadline.first {
             do {
                 var partial = MetricSink()
                 try await collector.collect(into: &partial)

@@ -19,11 +19,7 @@ public struct ByteReader: Sendable {
     public func host<T: FixedWidthInteger>(_ type: T.Type, at offset: Int = 0) -> T? {
         let size = MemoryLayout<T>.size
         guard offset >= 0, offset + size <= bytes.count else { return nil }
-        var value: T = 0
-        withUnsafeMutableBytes(of: &value) { raw in
-            for index in 0..<size { raw[index] = bytes[bytes.startIndex + offset + index] }
-        }
-        return T(littleEndian: value)
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
 
     /// A network-order (big-endian) integer at `offset`.

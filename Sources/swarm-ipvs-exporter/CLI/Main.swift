@@ -9,6 +9,7 @@ import Glibc
 @main
 enum Main {
     static func main() async {
+        MemoryPolicy.configure()
         let arguments = Array(CommandLine.arguments.dropFirst())
         let split: CollectorFlagParser.Result
         do {

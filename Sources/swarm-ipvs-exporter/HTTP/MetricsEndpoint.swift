@@ -35,18 +35,12 @@ struct MetricsEndpoint: Sendable {
 
         let format = ExpositionFormat.negotiate(accept: request.headers[values: .accept].joined(separator: ","))
         let sink = await scraper.scrape(timeout: timeout(for: request))
-        let text = ExpositionEncoder(format: format).encode(sink.sortedFamilies())
-        var body = ByteBuffer(string: text)
+        let gzip = ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding].joined(separator: ","))
         var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
-        if ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding].joined(separator: ",")) {
-            do {
-                body = try body.compress(with: .gzip())
-                headers[.contentEncoding] = "gzip"
-            } catch {
-                logger.error("gzip failed; sending uncompressed", metadata: ["error": "\(error)"])
-            }
-        }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+        if gzip { headers[.contentEncoding] = "gzip" }
+        // The admission count ends here, with the collection; the body is encoded while it is sent.
+        let body = ExpositionBody.make(sink.sortedFamilies(), encoder: ExpositionEncoder(format: format), gzip: gzip)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// Prometheus' own timeout for this scrape minus the offset, or the default; never below 100 ms.
