@@ -10,8 +10,10 @@ import NIOCore
 enum ExpositionBody {
     static let pieceSize = 64 * 1024
 
-    static func make(_ families: [MetricFamily], encoder: ExpositionEncoder, gzip: Bool) -> ResponseBody {
+    /// - Parameter admission: released when the body is done with (see `ScrapeAdmission`).
+    static func make(_ families: [MetricFamily], encoder: ExpositionEncoder, gzip: Bool, admission: ScrapeAdmission) -> ResponseBody {
         ResponseBody { writer in
+            defer { withExtendedLifetime(admission) {} }
             var chunks = encoder.chunks(of: families, size: pieceSize)
             var piece: [UInt8] = []
             piece.reserveCapacity(pieceSize + 16 * 1024)

@@ -19,27 +19,21 @@ struct MetricsEndpoint: Sendable {
     static let scrapeTimeoutHeader = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
 
     func respond(to request: Request) async -> Response {
-        let admitted = inFlight.withLockedValue { count in
-            guard maxConcurrentScrapes == 0 || count < maxConcurrentScrapes else { return false }
-            count += 1
-            return true
-        }
-        guard admitted else {
+        guard let admission = ScrapeAdmission.admit(inFlight, limit: maxConcurrentScrapes) else {
             logger.warning("too many concurrent scrapes; answering 503", metadata: ["limit": "\(maxConcurrentScrapes)"])
             return Response(
                 status: .serviceUnavailable,
                 headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "1"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "too many concurrent scrapes (--web.max-requests \(maxConcurrentScrapes))\n")))
         }
-        defer { inFlight.withLockedValue { $0 -= 1 } }
 
         let format = ExpositionFormat.negotiate(accept: request.headers[values: .accept].joined(separator: ","))
         let sink = await scraper.scrape(timeout: timeout(for: request))
         let gzip = ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding].joined(separator: ","))
         var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
         if gzip { headers[.contentEncoding] = "gzip" }
-        // The admission count ends here, with the collection; the body is encoded while it is sent.
-        let body = ExpositionBody.make(sink.sortedFamilies(), encoder: ExpositionEncoder(format: format), gzip: gzip)
+        // The body is encoded while it is sent; the admission ends with it.
+        let body = ExpositionBody.make(sink.sortedFamilies(), encoder: ExpositionEncoder(format: format), gzip: gzip, admission: admission)
         return Response(status: .ok, headers: headers, body: body)
     }
 
