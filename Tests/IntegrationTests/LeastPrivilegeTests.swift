@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized, .enabled(if: Shell.isRoot && Shell.exists("setpriv") && Shell.exists("ip"), "needs root, setpriv and iproute2"))
 struct LeastPrivilegeTests {
     static func scrape(boundingSet: String, _ namespace: TestNamespace) throws -> (series: [Series], log: String) {
-        let port = Int.random(in: 40_001...50_000)
+        let port = ExporterProcess.randomPort()  // below the ephemeral range, where client ports would collide
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("lp-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
         let pid = try Shell.run(["sh", "-c", "setpriv --bounding-set=\(boundingSet) -- '\(ExporterProcess.binary)' --no-docker "
