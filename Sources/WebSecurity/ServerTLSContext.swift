@@ -16,14 +16,14 @@ public struct ServerTLSContext: Sendable {
         do {
             chain = try NIOSSLCertificate.fromPEMFile(settings.certificateFile)
         } catch {
-            throw WebConfigError("tls_server_config.cert_file \(settings.certificateFile): \(Self.reason(error))")
+            throw WebConfigError("tls_server_config.cert_file \(settings.certificateFile): \(error)")
         }
         guard !chain.isEmpty else { throw WebConfigError("tls_server_config.cert_file \(settings.certificateFile): no PEM certificate in it") }
         let key: NIOSSLPrivateKey
         do {
             key = try NIOSSLPrivateKey(file: settings.keyFile, format: .pem)
         } catch {
-            throw WebConfigError("tls_server_config.key_file \(settings.keyFile): \(Self.reason(error))")
+            throw WebConfigError("tls_server_config.key_file \(settings.keyFile): \(error)")
         }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = settings.minimumVersion.niossl
@@ -47,13 +47,13 @@ public struct ServerTLSContext: Sendable {
             } catch let error as WebConfigError {
                 throw error
             } catch {
-                throw WebConfigError("tls_server_config.client_ca_file \(caFile): \(Self.reason(error))")
+                throw WebConfigError("tls_server_config.client_ca_file \(caFile): \(error)")
             }
         }
         do {
             context = try NIOSSLContext(configuration: configuration)
         } catch {
-            throw WebConfigError("tls_server_config: the certificate and key do not make a TLS context (\(Self.reason(error))); does key_file belong to cert_file?")
+            throw WebConfigError("tls_server_config: the certificate and key do not make a TLS context (\(error)); does key_file belong to cert_file?")
         }
         self.settings = settings
         acceptsAnyCertificate = settings.clientAuth == .requestClientCert || settings.clientAuth == .requireAnyClientCert
@@ -66,13 +66,5 @@ public struct ServerTLSContext: Sendable {
                                        configuration: .init())
         }
         return NIOSSLServerHandler(context: context, configuration: .init())
-    }
-
-    static func reason(_ error: any Error) -> String {
-        switch error {
-        case let error as NIOSSLError: "\(error)"
-        case let error as BoringSSLError: "\(error)"
-        default: "\(error)"
-        }
     }
 }
