@@ -50,24 +50,42 @@ public final class Scraper: Sendable {
         if let swarm { sink.add(ExporterMetrics.dockerAPIErrors, [], swarm.apiErrors) }
 
         let states = await tracker.refresh(selector.targets(), logger: logger)
-        await withTaskGroup(of: MetricSink.self) { group in
+        await withTaskGroup(of: Harvest.self) { group in
             for state in states {
                 group.addTask { await self.collect(state, deadline: deadline) }
             }
             for global in globalCollectors {
-                group.addTask { await self.collect(global, deadline: deadline) }
+                group.addTask { Harvest(status: await self.collect(global, deadline: deadline)) }
             }
-            for await partial in group { sink.merge(partial) }
+            for await harvest in group {
+                sink.merge(harvest.status)
+                for collected in harvest.collected {
+                    sink.merge(collected, prefixLabels: ["netns"], values: harvest.netns)
+                }
+            }
         }
         return sink
     }
 
-    private func collect(_ state: NamespaceState, deadline: ScrapeDeadline) async -> MetricSink {
+    /// What one namespace (or global collector) produced. The namespace collectors' sinks are
+    /// merged under the `netns` label once, straight into the scrape's sink: merging them into a
+    /// sink of the namespace first would build every family's labelled descriptor again for each
+    /// namespace and copy every run twice (a sixth of a 1,000-namespace scrape's CPU).
+    private struct Harvest: Sendable {
+        var status: MetricSink
+        var netns: [String] = []
+        var collected: [MetricSink] = []
+    }
+
+    private func collect(_ state: NamespaceState, deadline: ScrapeDeadline) async -> Harvest {
         var sink = MetricSink()
+        var harvest = Harvest(status: MetricSink())
         switch state {
         case .down(let target, _):
             sink.add(ExporterMetrics.netnsUp, [target.label], UInt64(0))
         case .up(let target, let slots):
+            harvest.netns = [target.label]
+            harvest.collected.reserveCapacity(slots.count)
             sink.add(ExporterMetrics.netnsUp, [target.label], UInt64(1))
             let started = ContinuousClock.now
             let pool = threadPool
@@ -94,7 +112,7 @@ public final class Scraper: Sendable {
                 case let (result, duration)?:
                     // What a failing collector read before it failed is kept: one unreadable value
                     // must not hide the others.
-                    sink.merge(result.sink, prefixLabels: ["netns"], values: [target.label])
+                    harvest.collected.append(result.sink)
                     noteFailure(result.failure, collector: slot.collectorName, netns: target.label)
                     sink.add(ExporterMetrics.collectorSuccess, labels, UInt64(result.failure == nil ? 1 : 0))
                     sink.add(ExporterMetrics.collectorDuration, labels, duration.seconds)
@@ -105,7 +123,8 @@ public final class Scraper: Sendable {
                 }
             }
         }
-        return sink
+        harvest.status = sink
+        return harvest
     }
 
     private func collect(_ collector: any GlobalCollector, deadline: ScrapeDeadline) async -> MetricSink {
