@@ -78,14 +78,9 @@ public struct ProcCollector: NamespaceCollector {
         let tables: [(ProcFields.Source, ProcFile)]
         let files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)]
         let catalog: ProcFieldCatalog
-        /// Per table, what was exported of it at the last read, and for which layout of names.
-        private var selections: [Selection?]
-
-        /// The exported fields of one table: their positions and families.
-        struct Selection {
-            let layout: [UInt8]
-            let exported: [(index: Int, descriptor: MetricDescriptor)]
-        }
+        /// Per table, what was exported of it at the last read (shared with every namespace whose
+        /// file has the same field names).
+        private var selections: [ProcSelection?]
 
         init(tables: [(ProcFields.Source, ProcFile)], files: [(CustomFile, Result<ProcFile, ProcFile.Failure>)], catalog: ProcFieldCatalog) {
             self.tables = tables
@@ -106,9 +101,9 @@ public struct ProcCollector: NamespaceCollector {
                     case .sockstat, .sockstat6: table = try ProcNetParsers.sockstat(bytes, file: file.path)
                     }
                     let selection = select(table, of: source, at: position)
-                    for (index, descriptor) in selection.exported {
-                        let value = table.values[index]
-                        sink.add(descriptor, [], value >= 0 ? .unsigned(UInt64(value)) : .double(Double(value)))
+                    for field in selection.exported {
+                        let value = table.values[field.index]
+                        sink.add(field.descriptor, [], value >= 0 ? .unsigned(UInt64(value)) : .double(Double(value)))
                     }
                 } catch {
                     failures.append("\(error)")
@@ -125,13 +120,10 @@ public struct ProcCollector: NamespaceCollector {
             if !failures.isEmpty { throw CollectionFailure(failures.joined(separator: "; ")) }
         }
 
-        /// The last selection when the table's names are the same as then; a new one otherwise.
-        private func select(_ table: ProcNetTable, of source: ProcFields.Source, at position: Int) -> Selection {
+        /// The last selection when the table's names are the same as then; the catalog's otherwise.
+        private func select(_ table: ProcNetTable, of source: ProcFields.Source, at position: Int) -> ProcSelection {
             if let known = selections[position], known.layout == table.layout { return known }
-            let exported = table.names.enumerated().compactMap { index, name in
-                catalog.descriptor(source, name).map { (index: index, descriptor: $0) }
-            }
-            let selection = Selection(layout: table.layout, exported: exported)
+            let selection = catalog.selection(for: table, of: source)
             selections[position] = selection
             return selection
         }
