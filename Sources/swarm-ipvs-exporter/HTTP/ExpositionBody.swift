@@ -1,6 +1,7 @@
 import CompressNIO
 import ExporterCore
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The body of a scrape, sent while it is encoded: pieces of `pieceSize` bytes written into one
@@ -12,13 +13,20 @@ enum ExpositionBody {
 
     /// - Parameter admission: released when the body is done with (see `ScrapeAdmission`).
     static func make(_ families: [MetricFamily], encoder: ExpositionEncoder, gzip: Bool, admission: ScrapeAdmission) -> ResponseBody {
-        ResponseBody { writer in
+        // The families are handed over to the writer, so that they are freed once written and
+        // before the free memory is given back: held by the closure to its end, one scrape's
+        // samples would stay resident as free heap until the next scrape.
+        let handover = NIOLockedValueBox(families)
+        return ResponseBody { writer in
             defer { withExtendedLifetime(admission) {} }
-            var chunks = encoder.chunks(of: families, size: pieceSize)
+            var chunks: ExpositionChunks? = encoder.chunks(of: handover.withLockedValue { families in
+                defer { families = [] }
+                return families
+            }, size: pieceSize)
             var piece: [UInt8] = []
             piece.reserveCapacity(pieceSize + 16 * 1024)
             let compressor = gzip ? try startCompressor() : nil
-            while chunks.next(into: &piece) {
+            while chunks!.next(into: &piece) {
                 var buffer = ByteBuffer(bytes: piece)
                 piece.removeAll(keepingCapacity: true)
                 if let compressor {
@@ -29,6 +37,8 @@ enum ExpositionBody {
                     try await writer.write(buffer)
                 }
             }
+            chunks = nil
+            piece = []
             if let compressor {
                 var compressed: [ByteBuffer] = []
                 var end = ByteBuffer()
