@@ -17,32 +17,38 @@ public struct NetlinkAttributes: Sendable {
     }
 
     private let bytes: ArraySlice<UInt8>
-    private var entries: [Entry] = []
+    private let entries: [Entry]
 
     /// Types in the order they came.
     public var types: [UInt16] { entries.map(\.type) }
 
     public init(parsing bytes: ArraySlice<UInt8>) throws(NetlinkError) {
         self.bytes = bytes
-        entries.reserveCapacity(bytes.count / 8)
-        var offset = bytes.startIndex
-        while offset < bytes.endIndex {
-            guard bytes.endIndex - offset >= Self.headerSize else {
-                // Trailing padding shorter than a header is allowed by the kernel's nla_ok().
-                break
-            }
-            let header = ByteReader(bytes[offset..<(offset + Self.headerSize)])
-            let length = Int(header.host(UInt16.self, at: 0)!)
-            let type = header.host(UInt16.self, at: 2)! & Self.typeMask
+        let start = bytes.startIndex
+        entries = try bytes.withUnsafeBytes { raw in
+            Result { () throws(NetlinkError) in try Self.entries(in: raw, startIndex: start) }
+        }.get()
+    }
+
+    /// The headers walked in place (one pass, no slices).
+    private static func entries(in raw: UnsafeRawBufferPointer, startIndex: Int) throws(NetlinkError) -> [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(raw.count / 8)
+        var offset = 0
+        // Trailing padding shorter than a header is allowed by the kernel's nla_ok().
+        while raw.count - offset >= Self.headerSize {
+            let length = Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+            let type = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self)) & Self.typeMask
             guard length >= Self.headerSize else {
                 throw .malformed("attribute type \(type) has length \(length), shorter than its header")
             }
-            guard length <= bytes.endIndex - offset else {
-                throw .malformed("attribute type \(type) has length \(length) but only \(bytes.endIndex - offset) bytes remain")
+            guard length <= raw.count - offset else {
+                throw .malformed("attribute type \(type) has length \(length) but only \(raw.count - offset) bytes remain")
             }
-            entries.append(Entry(type: type, payload: (offset + Self.headerSize)..<(offset + length)))
+            entries.append(Entry(type: type, payload: (startIndex + offset + Self.headerSize)..<(startIndex + offset + length)))
             offset += Self.align(length)
         }
+        return entries
     }
 
     public init(parsing bytes: [UInt8]) throws(NetlinkError) {
@@ -59,12 +65,21 @@ public struct NetlinkAttributes: Sendable {
         return bytes[entry.payload]
     }
 
-    public func u8(_ type: UInt16) -> UInt8? { self[type].flatMap { ByteReader($0).host(UInt8.self) } }
-    public func u16(_ type: UInt16) -> UInt16? { self[type].flatMap { ByteReader($0).host(UInt16.self) } }
-    public func u32(_ type: UInt16) -> UInt32? { self[type].flatMap { ByteReader($0).host(UInt32.self) } }
-    public func u64(_ type: UInt16) -> UInt64? { self[type].flatMap { ByteReader($0).host(UInt64.self) } }
+    public func u8(_ type: UInt16) -> UInt8? { integer(type) }
+    public func u16(_ type: UInt16) -> UInt16? { integer(type) }
+    public func u32(_ type: UInt16) -> UInt32? { integer(type) }
+    public func u64(_ type: UInt16) -> UInt64? { integer(type) }
     /// A 16-bit value in network byte order (ports).
-    public func be16(_ type: UInt16) -> UInt16? { self[type].flatMap { ByteReader($0).network(UInt16.self) } }
+    public func be16(_ type: UInt16) -> UInt16? { integer(type).map { (value: UInt16) in UInt16(bigEndian: value.littleEndian) } }
+
+    /// The host-order integer at the start of the last attribute of `type`; nil when there is none
+    /// or its payload is shorter than the integer. Read in place: a slice and a reader per value
+    /// cost a retain and release each, and an IPVS scrape reads hundreds of thousands of values.
+    private func integer<T: FixedWidthInteger>(_ type: UInt16) -> T? {
+        guard let entry = entries.last(where: { $0.type == type }), entry.payload.count >= MemoryLayout<T>.size else { return nil }
+        let offset = entry.payload.lowerBound - bytes.startIndex
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
     public func string(_ type: UInt16) -> String? { self[type].map { ByteReader($0).string } }
 
     /// The attributes nested inside attribute `type`.
