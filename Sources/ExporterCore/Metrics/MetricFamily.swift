@@ -31,6 +31,15 @@ public struct MetricFamily: Sendable {
         }
     }
 
+    /// Appends samples whose label values are all their own (no prefix).
+    mutating func append(contentsOf samples: [Sample]) {
+        if let last = runs.indices.last, runs[last].prefix.isEmpty {
+            runs[last].samples.append(contentsOf: samples)
+        } else {
+            runs.append(SampleRun(prefix: [], samples: samples))
+        }
+    }
+
     /// Puts the series in exposition order: by label values, prefix first. Runs with the same
     /// prefix are joined. Samples a collector already recorded in order cost one linear pass
     /// (the standard library's sort finds the sorted run).

@@ -25,6 +25,15 @@ public struct MetricSink: Sendable {
         add(descriptor, labelValues, .unsigned(value ? 1 : 0))
     }
 
+    /// Records many samples of one family at once (one lookup of the family instead of one per
+    /// sample: an IPVS table records tens of thousands per family).
+    public mutating func add(_ descriptor: MetricDescriptor, samples: [Sample]) {
+        precondition(samples.allSatisfy { $0.labelValues.count == descriptor.labelNames.count },
+                     "\(descriptor.name): label values do not match \(descriptor.labelNames)")
+        guard !samples.isEmpty else { return declare(descriptor) }
+        families[descriptor.name, default: MetricFamily(descriptor: descriptor)].append(contentsOf: samples)
+    }
+
     /// Declares a family even when it gets no samples (so it still shows HELP and TYPE).
     public mutating func declare(_ descriptor: MetricDescriptor) {
         if families[descriptor.name] == nil { families[descriptor.name] = MetricFamily(descriptor: descriptor) }
