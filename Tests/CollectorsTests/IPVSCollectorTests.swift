@@ -28,7 +28,7 @@ import Testing
 
     @Test func seriesCarryIdentityLabelsAndExactValues() throws {
         var sink = MetricSink()
-        try Self.collector().record(Self.recordedTable(), swarm: nil, into: &sink)
+        try Self.collector(["backend-traffic": ["true"], "backend-details": ["true"]]).record(Self.recordedTable(), swarm: nil, into: &sink)
         let text = Self.text(sink)
         #expect(text.contains("ipvs_services 4\n"))
         #expect(text.contains("ipvs_backends 5\n"))
@@ -36,6 +36,7 @@ import Testing
         #expect(text.contains("ipvs_service_info{protocol=\"tcp\",address=\"2001:db8::1\",port=\"443\",fwmark=\"\",service=\"\",scheduler=\"sh\",persistent=\"true\",persistence_timeout_seconds=\"600\"} 1\n"))
         #expect(text.contains("ipvs_backend_weight{protocol=\"tcp\",address=\"10.10.0.1\",port=\"80\",fwmark=\"\",service=\"\",backend_address=\"10.20.0.3\",backend_port=\"8080\"} 0\n"))
         #expect(text.contains("ipvs_backend_info{protocol=\"udp\",address=\"10.10.0.1\",port=\"53\",fwmark=\"\",service=\"\",backend_address=\"10.20.0.4\",backend_port=\"53\",forwarding=\"route\",upper_threshold=\"0\",lower_threshold=\"0\"} 1\n"))
+        #expect(text.contains("ipvs_backend_incoming_packets_total{protocol=\"udp\",address=\"10.10.0.1\",port=\"53\",fwmark=\"\",service=\"\",backend_address=\"10.20.0.4\",backend_port=\"53\"} 5\n"))
         #expect(text.contains("ipvs_service_backends_weighted{protocol=\"tcp\",address=\"10.10.0.1\",port=\"80\",fwmark=\"\",service=\"\"} 1\n"))
         #expect(text.contains("ipvs_timeout_seconds{protocol=\"tcpfin\"} 100\n"))
         #expect(text.contains("ipvs_connection_table_size 4096\n"))
@@ -55,6 +56,24 @@ import Testing
         #expect(text.contains("ipvs_service_connections_total{protocol=\"tcp\",address=\"10.10.0.1\",port=\"80\",fwmark=\"\",service=\"\"} 1\n"))
         #expect(text.contains("ipvs_swarm_published_port_info{fwmark=\"256\",service=\"web\",protocol=\"tcp\",published_port=\"8080\",target_port=\"80\"} 1\n"))
         #expect(text.contains("ipvs_swarm_backend_info{service=\"web\",backend_address=\"10.0.0.5\",task=\"web.1.abc\",node=\"192.168.77.1\"} 1\n"))
+    }
+
+    /// By default four series per backend (connections scheduled, active, inactive, weight); the
+    /// packet and byte counters and the constant details are opt-in, each with its own option.
+    @Test func perBackendTrafficAndDetailsAreOptIn() throws {
+        func backendFamilies(_ values: [String: [String]]) throws -> Set<String> {
+            var sink = MetricSink()
+            try Self.collector(values).record(Self.recordedTable(), swarm: nil, into: &sink)
+            return Set(sink.sortedFamilies().filter { $0.sampleCount > 0 }.map(\.descriptor.name).filter { $0.hasPrefix("ipvs_backend_") })
+        }
+        let defaults: Set = ["ipvs_backend_connections_total", "ipvs_backend_connections_active", "ipvs_backend_connections_inactive", "ipvs_backend_weight"]
+        let traffic: Set = ["ipvs_backend_incoming_packets_total", "ipvs_backend_outgoing_packets_total",
+                            "ipvs_backend_incoming_bytes_total", "ipvs_backend_outgoing_bytes_total"]
+        let details: Set = ["ipvs_backend_connections_persistent", "ipvs_backend_info"]
+        #expect(try backendFamilies([:]) == defaults)
+        #expect(try backendFamilies(["backend-traffic": ["true"]]) == defaults.union(traffic))
+        #expect(try backendFamilies(["backend-details": ["true"]]) == defaults.union(details))
+        #expect(try backendFamilies(["backends": ["false"], "backend-traffic": ["true"], "backend-details": ["true"]]).isEmpty)
     }
 
     @Test func ratesAndBackendSeriesFollowTheirOptions() throws {

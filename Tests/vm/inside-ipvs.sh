@@ -126,7 +126,9 @@ else
 fi
 
 step "starting the exporter"
+# Every series the collector can export is compared with ipvsadm, the opt-in per-backend ones too.
 "$BIN" --collectors ipvs --namespace-path "/run/netns/$NS_A" --namespace-path "/run/netns/$NS_B" \
+  --collector.ipvs.backend-traffic --collector.ipvs.backend-details \
   --web.listen-address "127.0.0.1:$PORT" > "$W/exporter.log" 2>&1 &
 EXPORTER_PID=$!
 code=000

@@ -14,17 +14,25 @@ public struct IPVSCollector: NamespaceCollector {
     public static let options: [CollectorOption] = [
         .flag("rates", help: "Also export the kernel's estimator rates (ipvs_service_*_per_second)."),
         .flag("backends", default: true,
-              help: "Export per-backend series (on by default); =false keeps only service-level series, for very large tables."),
+              help: "Export per-backend series (on by default): connections scheduled, active and inactive connections, weight. =false keeps only service-level series, for very large tables."),
+        .flag("backend-traffic",
+              help: "Also export per-backend packets and bytes each way (four more series per backend; the service-level ones are always exported)."),
+        .flag("backend-details",
+              help: "Also export per-backend persistence templates and ipvs_backend_info (forwarding method, thresholds)."),
     ]
     public static let metrics = IPVSMetrics.all
 
     let exportRates: Bool
     let exportBackends: Bool
+    let exportBackendTraffic: Bool
+    let exportBackendDetails: Bool
     let swarm: (any SwarmDirectory)?
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
         exportRates = try configuration.flag("rates")
         exportBackends = try configuration.flag("backends")
+        exportBackendTraffic = try configuration.flag("backend-traffic")
+        exportBackendDetails = try configuration.flag("backend-details")
         swarm = environment.swarm
     }
 
@@ -56,7 +64,11 @@ public struct IPVSCollector: NamespaceCollector {
     /// Turns one namespace's table into samples (pure: unit-tested on parsed kernel replies).
     public func record(_ table: IPVSTable, swarm: SwarmSnapshot.LoadBalancer?, into sink: inout MetricSink) {
         for family in IPVSMetrics.base { sink.declare(family) }
-        if exportBackends { for family in IPVSMetrics.perBackend { sink.declare(family) } }
+        if exportBackends {
+            for family in IPVSMetrics.perBackend { sink.declare(family) }
+            if exportBackendTraffic { for family in IPVSMetrics.backendTraffic { sink.declare(family) } }
+            if exportBackendDetails { for family in IPVSMetrics.backendDetails { sink.declare(family) } }
+        }
         if exportRates { for family in IPVSMetrics.rates { sink.declare(family) } }
 
         let configuration = table.configuration
@@ -69,6 +81,7 @@ public struct IPVSCollector: NamespaceCollector {
 
         // Services and their backends are recorded in the order of their label values, so the
         // scrape's sort of a large table is one pass over series already in order.
+        var backends = BackendSamples()
         for (entry, identity) in labeledServices(table, swarm: swarm) {
             let service = entry.service
             let stats = service.statistics
@@ -89,24 +102,9 @@ public struct IPVSCollector: NamespaceCollector {
                 sink.add(IPVSMetrics.serviceOutgoingBytesRate, identity, Double(stats.outgoingBytesPerSecond))
             }
             guard exportBackends else { continue }
-            let backends = entry.destinations
-                .map { destination in (destination, labels: identity + [destination.address.description, String(destination.port)]) }
-                .sorted { Sample.labelValuesPrecede($0.labels, $1.labels) }
-            for (destination, labels) in backends {
-                let counters = destination.statistics
-                sink.add(IPVSMetrics.backendConnections, labels, counters.connections)
-                sink.add(IPVSMetrics.backendIncomingPackets, labels, counters.incomingPackets)
-                sink.add(IPVSMetrics.backendOutgoingPackets, labels, counters.outgoingPackets)
-                sink.add(IPVSMetrics.backendIncomingBytes, labels, counters.incomingBytes)
-                sink.add(IPVSMetrics.backendOutgoingBytes, labels, counters.outgoingBytes)
-                sink.add(IPVSMetrics.backendActive, labels, UInt64(destination.activeConnections))
-                sink.add(IPVSMetrics.backendInactive, labels, UInt64(destination.inactiveConnections))
-                sink.add(IPVSMetrics.backendPersistent, labels, UInt64(destination.persistentConnections))
-                sink.add(IPVSMetrics.backendWeight, labels, destination.weight >= 0 ? .unsigned(UInt64(destination.weight)) : .double(Double(destination.weight)))
-                sink.add(IPVSMetrics.backendInfo, labels + [destination.forwarding?.name ?? "unknown",
-                                                            String(destination.upperThreshold), String(destination.lowerThreshold)], UInt64(1))
-            }
+            backends.add(entry.destinations, identity: identity, traffic: exportBackendTraffic, details: exportBackendDetails)
         }
+        backends.record(into: &sink)
 
         guard let swarm else { return }
         for family in IPVSMetrics.swarm { sink.declare(family) }
