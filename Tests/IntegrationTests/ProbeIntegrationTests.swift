@@ -54,18 +54,33 @@ final class ProbeIntegrationTests {
 
     deinit {
         for pid in background { kill(pid, SIGTERM) }
+        // dnsmasq's own pid, from its pid file: the pid `start` returns may be a launcher's (setsid
+        // forks when it has to), and a dnsmasq outliving the test keeps its namespace alive.
+        if let text = try? String(contentsOfFile: scratch.path + "/dnsmasq.pid", encoding: .utf8),
+           let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 {
+            kill(pid, SIGTERM)
+        }
         try? FileManager.default.removeItem(at: scratch)
     }
 
     /// Starts a server in the background, detached from this process (its own session, output to
     /// /dev/null), and returns its pid; `deinit` stops it.
     func start(in namespace: TestNamespace, _ command: [String]) throws -> pid_t {
-        let script = scratch.appendingPathComponent("start-\(UUID().uuidString).sh").path
+        let name = "start-\(UUID().uuidString)"
+        let script = scratch.appendingPathComponent("\(name).sh").path
+        let pidFile = scratch.appendingPathComponent("\(name).pid").path
         let quoted = (["exec", "ip", "netns", "exec", namespace.name] + command).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        try quoted.joined(separator: " ").write(toFile: script, atomically: true, encoding: .utf8)
-        let output = try Shell.run(["sh", "-c", "setsid sh \(script) </dev/null >/dev/null 2>&1 & echo $!"])
-        guard let pid = pid_t(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw Shell.Failure(command: command, output: output) }
-        return pid
+        // The script writes its own pid, which the server inherits through the execs: `$!` of the
+        // launcher would be setsid's, and setsid forks when it has to.
+        try ("echo $$ > '\(pidFile)'\n" + quoted.joined(separator: " ")).write(toFile: script, atomically: true, encoding: .utf8)
+        let output = try Shell.run(["sh", "-c", "setsid sh \(script) </dev/null >/dev/null 2>&1 &"])
+        for _ in 0..<50 {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return pid
+            }
+            usleep(100_000)
+        }
+        throw Shell.Failure(command: command, output: output)
     }
 
     /// Scrapes until `done` holds (the one round of probes has ended), at most 15 s.

@@ -110,6 +110,17 @@ def one_size(args, services):
         res["node_exporter"] = r
         res["node_exporter_rss_kib"] = bl.rss_kib(ne.pid)
 
+        # The same table with every per-backend series (the opt-in packet/byte counters and
+        # details too): what a user who turns them on pays. Measured after the default set.
+        bl.stop(ours)
+        ours = subprocess.Popen([args.bin, "--collectors", "ipvs", "--namespace-path",
+                                 "/run/netns/" + NS, "--web.listen-address", "127.0.0.1:%d" % p1,
+                                 "--no-docker", "--log.level", "warn", "--scrape.timeout", "120s",
+                                 "--collector.ipvs.backend-traffic", "--collector.ipvs.backend-details"],
+                                stdout=subprocess.DEVNULL, stderr=open("/tmp/exporter.log", "a"))
+        if bl.wait_http(url1, 120, ours):
+            res["exporter_all_series"] = bl.scrape_series(url1, args.runs)
+
         res["ipvsadm"] = in_ns_json(PY, os.path.join(HERE, "benchlib.py"), "time-cmd",
                                     str(args.runs), "--", "ipvsadm", "-Ln", "--stats", "--exact")
     finally:

@@ -73,6 +73,20 @@ def build(ipvs, host, mode):
                              ms(r["exporter_cpu_per_scrape"]), ms(r["node_exporter_cpu_per_scrape"]),
                              mib(r["exporter_rss_kib"])))
         lines.append("")
+        every = [r for r in ipvs["results"] if "error" not in r and "exporter_all_series" in r]
+        if every:
+            lines.append("The exporter's default set has 4 series per backend. With every per-backend series "
+                         "(`--collector.ipvs.backend-traffic --collector.ipvs.backend-details`, 10 per backend) on "
+                         "the same tables, in the same VM run:")
+            lines.append("")
+            lines.append("| services × backends | exporter scrape, all series | / node_exporter | / ipvsadm | bytes / series |")
+            lines.append("|---|---|---|---|---|")
+            for r in every:
+                x, n, a = r["exporter_all_series"]["median"], r["node_exporter"]["median"], r["ipvsadm"]["median"]
+                lines.append("| %d × %d | %s | %.2f× | %.2f× | %d / %d |" % (
+                    r["services"], r.get("backends", 10), ms(x), x / n, x / a,
+                    r["exporter_all_series"]["bytes"], r["exporter_all_series"]["series"]))
+            lines.append("")
         ok = [r for r in ipvs["results"] if "error" not in r]
         if ok:
             big = max(ok, key=lambda r: r["services"])
