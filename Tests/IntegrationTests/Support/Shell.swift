@@ -30,8 +30,21 @@ enum Shell {
         posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        // The test's threads block most signals, and a spawned process inherits that mask: a
+        // server started in the background would then ignore SIGTERM and outlive the test. The
+        // child starts with nothing blocked and default handlers instead.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var nothing = sigset_t()
+        sigemptyset(&nothing)
+        var everything = sigset_t()
+        sigfillset(&everything)
+        posix_spawnattr_setsigmask(&attributes, &nothing)
+        posix_spawnattr_setsigdefault(&attributes, &everything)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid = pid_t()
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard spawned == 0 else {
             throw Failure(command: arguments, output: Output(status: -1, stdout: "", stderr: String(cString: strerror(spawned))))
         }
