@@ -17,6 +17,17 @@ public struct IPVSTable: Sendable {
     public struct Entry: Sendable {
         public let service: IPVSService
         public let destinations: [IPVSDestination]
+
+        /// The service with its destinations parsed from its GET_DEST dump.
+        init(service: IPVSService, destinationMessages: [NetlinkMessage]) throws(NetlinkError) {
+            var backends: [IPVSDestination] = []
+            backends.reserveCapacity(destinationMessages.count)
+            for message in destinationMessages {
+                backends.append(try IPVSDestination(message: GenericNetlinkMessage(message), serviceFamily: service.family))
+            }
+            self.service = service
+            destinations = backends
+        }
     }
 
     public let entries: [Entry]
@@ -36,13 +47,13 @@ public struct IPVSTable: Sendable {
         var entries: [Entry] = []
         entries.reserveCapacity(services.count)
         for (service, destinationMessages) in zip(services, destinations) {
-            var backends: [IPVSDestination] = []
-            backends.reserveCapacity(destinationMessages.count)
-            for message in destinationMessages {
-                backends.append(try IPVSDestination(message: GenericNetlinkMessage(message), serviceFamily: service.family))
-            }
-            entries.append(Entry(service: service, destinations: backends))
+            entries.append(try Entry(service: service, destinationMessages: destinationMessages))
         }
+        try self.init(entries: entries, info: info, config: config)
+    }
+
+    /// A table from entries already assembled (`IPVSClient` parses each service's backends as they arrive).
+    init(entries: [Entry], info: [NetlinkMessage], config: [NetlinkMessage]) throws(NetlinkError) {
         guard let infoMessage = info.first, let configMessage = config.first else {
             throw .malformed("IPVS GET_INFO or GET_CONFIG returned no message")
         }

@@ -57,8 +57,10 @@ public final class NetlinkSocket {
         dump: Bool,
         header: [UInt8],
         context: String,
+        buffer: NetlinkReceiveBuffer? = nil,
         attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
     ) throws(NetlinkError) -> [NetlinkMessage] {
+        let buffer = buffer ?? NetlinkReceiveBuffer()
         let flags = dump ? Int32(NLM_F_DUMP) : 0
         guard let message = nlmsg_alloc_simple(Int32(type), flags) else {
             throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: context)
@@ -78,17 +80,15 @@ public final class NetlinkSocket {
             let sent = nl_send_auto(handle, message)
             guard sent >= 0 else { throw Self.libraryError(sent, context) }
             let sequence = nlmsg_hdr(message).pointee.nlmsg_seq
-            let replies = try receive(sequence: sequence, dump: dump, context: context)
+            let replies = try receive(sequence: sequence, dump: dump, context: context, buffer: buffer.bytes)
             guard replies.contains(where: { $0.flags & NetlinkMessage.flagDumpInterrupted != 0 }) else { return replies }
             if attempt == 2 { throw .malformed("\(context): the dump was interrupted twice by concurrent changes") }
         }
         return []
     }
 
-    private func receive(sequence: UInt32, dump: Bool, context: String) throws(NetlinkError) -> [NetlinkMessage] {
+    private func receive(sequence: UInt32, dump: Bool, context: String, buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> [NetlinkMessage] {
         var replies: [NetlinkMessage] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.receiveBufferSize, alignment: 8)
-        defer { buffer.deallocate() }
         while true {
             let datagram = try receiveDatagram(into: buffer, context: context)
             NetlinkRecorder.shared?.record(datagram, protocol: netlinkProtocol, context: context)
@@ -124,7 +124,7 @@ public final class NetlinkSocket {
     /// for its size first, allocates, then reads it (two calls), and with its page-sized buffer
     /// the kernel cuts a dump into 4 KiB datagrams: 2,000 IPVS services cost five system calls
     /// each instead of three.
-    static let receiveBufferSize = 64 * 1024
+    public static let receiveBufferSize = 64 * 1024
 
     /// Reads one datagram from the kernel (messages from any other sender are skipped).
     private func receiveDatagram(into buffer: UnsafeMutableRawBufferPointer, context: String) throws(NetlinkError) -> [UInt8] {
