@@ -39,9 +39,10 @@ def series_count(body):
     return sum(1 for line in body.split(b"\n") if line and not line.startswith(b"#"))
 
 
-def scrape_series(url, runs, timeout=60.0):
-    """Warm-up GET, then `runs` timed GETs. Returns a dict of figures."""
-    get(url, timeout)
+def scrape_series(url, runs, timeout=60.0, warm_up=True):
+    """Warm-up GET (unless warm_up is False), then `runs` timed GETs. Returns a dict of figures."""
+    if warm_up:
+        get(url, timeout)
     times = []
     body = b""
     status = 0
@@ -55,9 +56,11 @@ def scrape_series(url, runs, timeout=60.0):
             "collectors_failed": failed}
 
 
-def time_cmd(cmd, runs):
-    """Warm-up run, then `runs` timed runs of cmd (stdout captured). Returns a dict of figures."""
-    subprocess.run(cmd, stdout=subprocess.PIPE, check=True)
+def time_cmd(cmd, runs, warm_up=True):
+    """Warm-up run (unless warm_up is False), then `runs` timed runs of cmd (stdout captured).
+    Returns a dict of figures."""
+    if warm_up:
+        subprocess.run(cmd, stdout=subprocess.PIPE, check=True)
     times = []
     out = b""
     for _ in range(runs):
@@ -134,11 +137,15 @@ def stop(proc, grace=10.0):
 
 
 def main(argv):
+    # --no-warm-up (first argument): the caller interleaves runs and warmed up already.
+    warm_up = not (argv and argv[0] == "--no-warm-up")
+    if not warm_up:
+        argv = argv[1:]
     if len(argv) >= 3 and argv[0] == "scrape":
-        print(json.dumps(scrape_series(argv[1], int(argv[2]))))
+        print(json.dumps(scrape_series(argv[1], int(argv[2]), 600.0, warm_up)))
         return 0
     if len(argv) >= 4 and argv[0] == "time-cmd" and argv[2] == "--":
-        print(json.dumps(time_cmd(argv[3:], int(argv[1]))))
+        print(json.dumps(time_cmd(argv[3:], int(argv[1]), warm_up)))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

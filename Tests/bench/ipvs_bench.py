@@ -21,6 +21,8 @@ rate measured on the previous size), the table is made smaller and the size used
 import argparse
 import json
 import os
+import re
+import statistics
 import subprocess
 import sys
 import time
@@ -96,19 +98,39 @@ def one_size(args, services):
         if not ok:
             raise RuntimeError("node_exporter did not answer")
 
-        c0 = bl.cpu_seconds(ours.pid)
-        r = bl.scrape_series(url1, args.runs)
-        res["exporter_cpu_per_scrape"] = (bl.cpu_seconds(ours.pid) - c0) / (args.runs + 1)
-        res["exporter"] = r
+        # One warm-up each, then the runs interleaved (exporter, node_exporter, ipvsadm, again):
+        # the VM's speed drifts by tens of percent over minutes, and measured one tool after the
+        # other the drift would land in the ratios.
+        lib = os.path.join(HERE, "benchlib.py")
+        bl.get(url1, 600)
+        in_ns_json(PY, lib, "scrape", url2, "0")
+        ipvsadm = ["ipvsadm", "-Ln", "--stats", "--exact"]
+        in_ns_json(PY, lib, "--no-warm-up", "time-cmd", "1", "--", *ipvsadm)
+        mine, theirs, bare = [], [], []
+        mine_cpu = theirs_cpu = 0.0
+        body = b""
+        for _ in range(args.runs):
+            c0 = bl.cpu_seconds(ours.pid)
+            t, status, body = bl.get(url1, 600)
+            mine_cpu += bl.cpu_seconds(ours.pid) - c0
+            mine.append(t)
+            c0 = bl.cpu_seconds(ne.pid)
+            ne_run = in_ns_json(PY, lib, "--no-warm-up", "scrape", url2, "1")
+            theirs_cpu += bl.cpu_seconds(ne.pid) - c0
+            theirs.append(ne_run["times"][0])
+            bare_run = in_ns_json(PY, lib, "--no-warm-up", "time-cmd", "1", "--", *ipvsadm)
+            bare.append(bare_run["times"][0])
+        failed = len(re.findall(rb'^swarm_ipvs_exporter_scrape_collector_success\{[^}]*\} 0$', body, re.M))
+        res["exporter"] = {"times": mine, "median": statistics.median(mine), "status": status,
+                           "bytes": len(body), "series": bl.series_count(body), "collectors_failed": failed}
+        res["exporter_cpu_per_scrape"] = mine_cpu / args.runs
         res["exporter_rss_kib"] = bl.rss_kib(ours.pid)
         res["exporter_rss_parts_kib"] = bl.rss_parts_kib(ours.pid)
         res["exporter_fds"] = bl.fd_count(ours.pid)
-
-        c0 = bl.cpu_seconds(ne.pid)
-        r = in_ns_json(PY, os.path.join(HERE, "benchlib.py"), "scrape", url2, str(args.runs))
-        res["node_exporter_cpu_per_scrape"] = (bl.cpu_seconds(ne.pid) - c0) / (args.runs + 1)
-        res["node_exporter"] = r
+        res["node_exporter"] = dict(ne_run, times=theirs, median=statistics.median(theirs))
+        res["node_exporter_cpu_per_scrape"] = theirs_cpu / args.runs
         res["node_exporter_rss_kib"] = bl.rss_kib(ne.pid)
+        res["ipvsadm"] = dict(bare_run, times=bare, median=statistics.median(bare))
 
         # The same table with every per-backend series (the opt-in packet/byte counters and
         # details too): what a user who turns them on pays. Measured after the default set.
@@ -120,9 +142,6 @@ def one_size(args, services):
                                 stdout=subprocess.DEVNULL, stderr=open("/tmp/exporter.log", "a"))
         if bl.wait_http(url1, 120, ours):
             res["exporter_all_series"] = bl.scrape_series(url1, args.runs)
-
-        res["ipvsadm"] = in_ns_json(PY, os.path.join(HERE, "benchlib.py"), "time-cmd",
-                                    str(args.runs), "--", "ipvsadm", "-Ln", "--stats", "--exact")
     finally:
         bl.stop(ours)
         bl.stop(ne)

@@ -265,8 +265,9 @@ def main():
             "software emulation, %s vCPU); namespace scenarios and soak: on the host" % (
                 kernel_vm, (ipvs or {}).get("nproc", "-")),
             "- every time is the wall time of one HTTP GET of /metrics on a new connection (or "
-            "one run of `ipvsadm`), median of the runs after a warm-up; the CPUs were shared "
-            "with other work, so expect noise of ±20 %",
+            "one run of `ipvsadm`), median of the runs after a warm-up; in the VM the three tools "
+            "take turns (exporter, node_exporter, ipvsadm, again), so the VM's drift in speed "
+            "does not land in the ratios; expect noise of ±20 % in absolute times",
             "",
         ] + ["- " + n for n in args.note] + [
             "",
