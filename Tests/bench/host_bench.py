@@ -169,7 +169,10 @@ def soak(args):
         times = []
         t_start = time.monotonic()
         time.sleep(0.5)  # let the server close the last connection before counting fds
-        samples.append({"scrape": 0, "rss_kib": bl.rss_kib(p.pid), "fds": bl.fd_count(p.pid)})
+        # RSS split into heap/stacks (anon) and mapped code (file) at every sample, so a rise can
+        # be told apart: code pages touched late, or the heap's high-water mark.
+        samples.append({"scrape": 0, "rss_kib": bl.rss_kib(p.pid), "fds": bl.fd_count(p.pid),
+                        "rss_parts_kib": bl.rss_parts_kib(p.pid)})
         for i in range(1, args.soak_scrapes + 1):
             t, status, _ = bl.get(url, timeout=60)
             times.append(t)
@@ -179,8 +182,7 @@ def soak(args):
                 time.sleep(0.5)
             if i % every == 0 or i == args.soak_scrapes:
                 samples.append({"scrape": i, "rss_kib": bl.rss_kib(p.pid),
-                                "fds": bl.fd_count(p.pid)})
-        samples[-1]["rss_parts_kib"] = bl.rss_parts_kib(p.pid)
+                                "fds": bl.fd_count(p.pid), "rss_parts_kib": bl.rss_parts_kib(p.pid)})
         return {"namespaces": n, "scrapes": args.soak_scrapes, "warmup": warm,
                 "seconds": time.monotonic() - t_start, "median": statistics.median(times),
                 "rss_start_kib": samples[0]["rss_kib"], "rss_end_kib": samples[-1]["rss_kib"],
