@@ -75,6 +75,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The YAML of configuration files, read without Foundation (see ARCHITECTURE.md, "Choices").
+        .target(
+            name: "YAMLReader",
+            swiftSettings: swiftSettings
+        ),
         // libxcrypt's crypt_r, for the bcrypt hashes of --web.config.file's basic_auth_users.
         .systemLibrary(
             name: "CCrypt",
@@ -90,7 +95,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Yams", package: "Yams"),
+                "YAMLReader",
             ],
             swiftSettings: swiftSettings
         ),
@@ -126,7 +131,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "Yams", package: "Yams"),
+                "YAMLReader",
             ],
             swiftSettings: swiftSettings,
             plugins: ["BuildInfoPlugin"]
@@ -140,6 +145,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What several test targets share (a seeded random generator).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ExporterCoreTests",
             dependencies: ["ExporterCore"],
@@ -147,13 +158,13 @@ let package = Package(
         ),
         .testTarget(
             name: "NetlinkTests",
-            dependencies: ["Netlink"],
+            dependencies: ["Netlink", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CollectorsTests",
-            dependencies: ["Collectors", "ExporterCore", "Netlink"],
+            dependencies: ["Collectors", "ExporterCore", "Netlink", "TestSupport"],
             exclude: ["Fixtures"],  // read through #filePath, next to the Netlink fixtures
             swiftSettings: swiftSettings
         ),
@@ -166,6 +177,12 @@ let package = Package(
         .testTarget(
             name: "WebSecurityTests",
             dependencies: ["WebSecurity"],
+            swiftSettings: swiftSettings
+        ),
+        // YAMLReader checked against Yams (libyaml), the YAML library it replaced, as the oracle.
+        .testTarget(
+            name: "YAMLReaderTests",
+            dependencies: ["YAMLReader", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

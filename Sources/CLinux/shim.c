@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 int clinux_setns_net(int fd) {
@@ -18,4 +19,8 @@ int clinux_limit_malloc_arenas(int count) {
 
 int clinux_release_free_heap(void) {
     return malloc_trim(0);
+}
+
+int clinux_name_thread(const char *name) {
+    return prctl(PR_SET_NAME, name, 0, 0, 0);
 }

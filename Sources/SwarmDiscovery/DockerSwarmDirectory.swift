@@ -1,5 +1,5 @@
 public import ExporterCore
-import Foundation
+import FoundationEssentials
 public import Logging
 import NIOConcurrencyHelpers
 #if canImport(Glibc)
@@ -38,14 +38,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     /// Refreshes until the task is cancelled. The blocking requests run on a thread of their own.
     public func run() async {
         while !Task.isCancelled {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let thread = Thread { [self] in
-                    refreshOnce()
-                    continuation.resume()
-                }
-                thread.name = "docker-api"
-                thread.start()
-            }
+            await DedicatedThread.run(name: "docker-api") { [self] in refreshOnce() }
             try? await Task.sleep(for: interval)
         }
     }
@@ -80,7 +73,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     }
 
     private func fetch() throws -> SwarmSnapshot {
-        let filter = #"{"scope":["swarm"]}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let filter = "%7B%22scope%22%3A%5B%22swarm%22%5D%7D"  // {"scope":["swarm"]}, percent-encoded
         let networks: [DockerEngine.NetworkSummary] = try decode("/networks?filters=\(filter)")
         var details: [DockerEngine.NetworkDetail] = []
         for network in networks where (network.driver ?? "overlay") == "overlay" {
@@ -99,7 +92,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
             throw APIError(description: "GET \(target): \(error)")
         }
         guard response.status == 200 else {
-            let message = String(decoding: response.body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = String(decoding: response.body.prefix(200), as: UTF8.self)
+            let message = String(body.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
             throw APIError(description: "GET \(target): HTTP \(response.status) \(message)")
         }
         do {

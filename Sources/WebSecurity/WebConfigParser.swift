@@ -1,5 +1,4 @@
-import Foundation
-import Yams
+import YAMLReader
 
 /// Reads the exporter-toolkit web config format (the one node_exporter's `--web.config.file` takes):
 ///
@@ -33,24 +32,24 @@ public enum WebConfigParser {
     public static func parse(contentsOf path: String) throws(WebConfigError) -> WebConfiguration {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try ConfigurationFile.read(path)
         } catch {
-            throw WebConfigError("\(path): cannot read it: \(Self.reason(error))")
+            throw WebConfigError("\(path): cannot read it: \(error)")
         }
         return try parse(text, path: path)
     }
 
     public static func parse(_ text: String, path: String) throws(WebConfigError) -> WebConfiguration {
-        let document: Any?
+        let document: YAMLNode?
         do {
-            document = try Yams.load(yaml: text)
+            document = try YAMLDocument.parse(text)
         } catch {
             throw WebConfigError("\(path): not valid YAML: \(error)")
         }
         guard let document else { return WebConfiguration() }
         let root = try mapping(document, at: "the top level", path: path)
         try refuseUnknownKeys(in: root, allowed: topLevelKeys, at: "", path: path)
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = ConfigurationFile.folder(of: path)
 
         var configuration = WebConfiguration()
         if let tls = root["tls_server_config"] {
@@ -59,15 +58,16 @@ public enum WebConfigParser {
         if let http = root["http_server_config"] {
             let settings = try mapping(http, at: "http_server_config", path: path)
             try refuseUnknownKeys(in: settings, allowed: httpKeys, at: "http_server_config.", path: path)
-            if let http2 = settings["http2"], !(http2 is Bool) {
+            if let http2 = settings["http2"], !isBool(http2) {
                 throw WebConfigError("\(path): http_server_config.http2 must be true or false")
             }
             if let headers = settings["headers"] {
-                for (name, value) in try mapping(headers, at: "http_server_config.headers", path: path).sorted(by: { $0.key < $1.key }) {
+                for header in try mapping(headers, at: "http_server_config.headers", path: path).entries.sorted(by: { $0.key < $1.key }) {
+                    let name = header.key
                     guard let canonical = allowedHeaders.first(where: { $0.lowercased() == name.lowercased() }) else {
                         throw WebConfigError("\(path): http_server_config.headers: \"\(name)\" is not one of \(allowedHeaders.joined(separator: ", "))")
                     }
-                    let text = try string(value, at: "http_server_config.headers.\(name)", path: path)
+                    let text = try string(header.value, at: "http_server_config.headers.\(name)", path: path)
                     guard !text.contains(where: { $0 == "\r" || $0 == "\n" }) else {
                         throw WebConfigError("\(path): http_server_config.headers.\(name) must be one line")
                     }
@@ -76,11 +76,12 @@ public enum WebConfigParser {
             }
         }
         if let users = root["basic_auth_users"] {
-            for (user, value) in try mapping(users, at: "basic_auth_users", path: path) {
+            for entry in try mapping(users, at: "basic_auth_users", path: path).entries {
+                let user = entry.key
                 guard !user.isEmpty, !user.contains(":") else {
                     throw WebConfigError("\(path): basic_auth_users: \"\(user)\" is not a user name (empty, or contains ':')")
                 }
-                let text = try string(value, at: "basic_auth_users.\(user)", path: path)
+                let text = try string(entry.value, at: "basic_auth_users.\(user)", path: path)
                 do {
                     configuration.users[user] = try BcryptHash(text)
                 } catch {
@@ -91,7 +92,7 @@ public enum WebConfigParser {
         return configuration
     }
 
-    static func tlsSettings(_ settings: [String: Any], folder: String, path: String) throws(WebConfigError) -> TLSServerSettings? {
+    static func tlsSettings(_ settings: YAMLMapping, folder: String, path: String) throws(WebConfigError) -> TLSServerSettings? {
         for key in settings.keys.sorted() where unsupportedTLSKeys.contains(key) {
             throw WebConfigError("\(path): tls_server_config.\(key) is not supported by swarm-ipvs-exporter (use cert_file, key_file, client_ca_file)")
         }
@@ -100,7 +101,8 @@ public enum WebConfigParser {
             guard let value = settings[key] else { return nil }
             let text = try string(value, at: "tls_server_config.\(key)", path: path)
             guard !text.isEmpty else { return nil }
-            return text.hasPrefix("/") ? text : (folder.isEmpty ? text : folder + "/" + text)
+            if text.hasPrefix("/") || folder.isEmpty { return text }
+            return folder.hasSuffix("/") ? folder + text : folder + "/" + text
         }
         func version(_ key: String, default fallback: TLSProtocolVersion) throws(WebConfigError) -> TLSProtocolVersion {
             guard let value = settings[key] else { return fallback }
@@ -110,7 +112,7 @@ public enum WebConfigParser {
             }
             return version
         }
-        if let prefer = settings["prefer_server_cipher_suites"], !(prefer is Bool) {
+        if let prefer = settings["prefer_server_cipher_suites"], !isBool(prefer) {
             throw WebConfigError("\(path): tls_server_config.prefer_server_cipher_suites must be true or false")
         }
 
@@ -145,32 +147,27 @@ public enum WebConfigParser {
                                  minimumVersion: minimum, maximumVersion: maximum)
     }
 
-    static func mapping(_ value: Any, at place: String, path: String) throws(WebConfigError) -> [String: Any] {
-        if let mapping = value as? [String: Any] { return mapping }
-        if let mapping = value as? [AnyHashable: Any] {
-            var converted: [String: Any] = [:]
-            for (key, item) in mapping {
-                guard let name = key.base as? String else { throw WebConfigError("\(path): \(place): key \(key) is not a string") }
-                converted[name] = item
-            }
-            return converted
-        }
-        throw WebConfigError("\(path): \(place) must be a mapping")
+    /// A mapping; an empty value counts as an empty mapping (as in the toolkit's Go decoding).
+    static func mapping(_ value: YAMLNode, at place: String, path: String) throws(WebConfigError) -> YAMLMapping {
+        if case .mapping(let mapping) = value { return mapping }
+        if value.isNull { return YAMLMapping() }
+        throw WebConfigError("\(path): \(place) must be a mapping, found \(value.kind)")
     }
 
-    static func string(_ value: Any, at place: String, path: String) throws(WebConfigError) -> String {
-        guard let text = value as? String else { throw WebConfigError("\(path): \(place) must be a string") }
-        return text
+    /// A single value's text, as written; an empty value is "" (as in the toolkit's Go decoding).
+    static func string(_ value: YAMLNode, at place: String, path: String) throws(WebConfigError) -> String {
+        guard case .scalar(let scalar) = value else { throw WebConfigError("\(path): \(place) must be a string, found \(value.kind)") }
+        return scalar.isNull ? "" : scalar.text
     }
 
-    static func refuseUnknownKeys(in mapping: [String: Any], allowed: Set<String>, at prefix: String, path: String) throws(WebConfigError) {
+    static func isBool(_ value: YAMLNode) -> Bool {
+        if case .scalar(let scalar) = value { return scalar.bool != nil }
+        return false
+    }
+
+    static func refuseUnknownKeys(in mapping: YAMLMapping, allowed: Set<String>, at prefix: String, path: String) throws(WebConfigError) {
         for key in mapping.keys.sorted() where !allowed.contains(key) {
             throw WebConfigError("\(path): unknown key \(prefix)\(key) (known: \(allowed.sorted().map { prefix + $0 }.joined(separator: ", ")))")
         }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        let text = (error as NSError).localizedDescription
-        return text.isEmpty ? "\(error)" : text
     }
 }

@@ -1,22 +1,12 @@
 import Foundation
 import Testing
 @testable import Collectors
+import TestSupport
 
 /// Seeded random mutations of real inputs: the /proc parsers and the DNS answer parser either
 /// parse or throw, never crash or hang.
 @Suite struct HostileInputTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ bytes: [UInt8], _ generator: inout Generator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ generator: inout SeededGenerator) -> [UInt8] {
         var out = bytes
         switch Int.random(in: 0..<3, using: &generator) {
         case 0 where !out.isEmpty:
@@ -33,7 +23,7 @@ import Testing
     }
 
     @Test func procParsersSurviveMutatedFiles() throws {
-        var generator = Generator(state: 0x5052_4f43)
+        var generator = SeededGenerator(state: 0x5052_4f43)
         var outcomes = (parsed: 0, rejected: 0)
         for name in ["snmp", "snmp6", "netstat", "sockstat", "sockstat6"] {
             let original = Array(try ProcParsingTests.fixture(name).utf8)
@@ -63,7 +53,7 @@ import Testing
         let parsed = try DNSMessage.parse(answer)
         #expect(parsed.addresses == ["10.1.2.3"] && parsed.id == 0x1234 && parsed.responseCode == 0)
 
-        var generator = Generator(state: 0x444e_53)
+        var generator = SeededGenerator(state: 0x444e_53)
         var outcomes = (parsed: 0, rejected: 0)
         for _ in 0..<5_000 {
             do {

@@ -145,7 +145,8 @@ struct ConfigFileIntegrationTests {
         ("collectors:\n  nope:\n    x: 1", "unknown collector \"nope\""),
         ("collectors:\n  proc:\n    nope: 1", "has no option \"nope\""),
         ("listen: x", "unknown key \"listen\""),
-        ("collectors: {proc: {file: [a: b]}}", "must be a value or a list"),
+        ("collectors: {proc: {file: [{a: b}]}}", "must be a value or a list"),
+        ("collectors: {proc: {file: [a: b]}}", "pairs inside [ ] are not supported"),
         ("\t: : :", "not valid YAML"),
     ])
     func badConfigFilesExitWithStatusTwo(text: String, fragment: String) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Netlink
+import TestSupport
 
 /// IPVS replies recorded from Debian's 6.1 kernel in the VM (Tests/vm/capture-fixtures.sh), with
 /// ipvsadm's listings of the same table taken at the same time.

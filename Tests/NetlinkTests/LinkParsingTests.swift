@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Netlink
+import TestSupport
 
 /// RTM_GETLINK replies recorded from a real kernel (with SWARM_IPVS_EXPORTER_RECORD_NETLINK),
 /// next to `ip -s -d -j link` taken in the same namespace at the same moment.

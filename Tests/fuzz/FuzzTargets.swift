@@ -1,6 +1,6 @@
 // libFuzzer entry points for the pure parsers of untrusted bytes: netlink replies (the kernel's,
-// or whatever a hostile namespace's socket hands back), /proc/net text, DNS answers and the Docker
-// Engine API's HTTP responses.
+// or whatever a hostile namespace's socket hands back), /proc/net text, DNS answers, the Docker
+// Engine API's HTTP responses, and the YAML of configuration files.
 //
 // Built by scripts/fuzz together with the parsers' own sources into one module (so internal types
 // are reachable without @testable), with `swiftc -sanitize=fuzzer,address`. One binary serves every
@@ -27,6 +27,7 @@ enum FuzzTarget: String, CaseIterable {
     case procSingleValue = "proc-single-value"
     case dnsAnswer = "dns-answer"
     case dockerHTTP = "docker-http"
+    case yaml = "yaml"
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -103,6 +104,21 @@ enum FuzzTarget: String, CaseIterable {
         case .dockerHTTP:
             guard let response = try? UnixHTTPClient.parse(Data(bytes)) else { return }
             consume(response.status, response.body.count)
+        case .yaml:
+            do {
+                if let root = try YAMLDocument.parse(String(decoding: bytes, as: UTF8.self)) { visit(root) }
+            } catch {
+                consume(error.line, error.column, error.description)
+            }
+        }
+    }
+
+    /// Every node of a YAML tree, with what the configuration readers ask of scalars.
+    private func visit(_ node: YAMLNode) {
+        switch node {
+        case .scalar(let scalar): consume(scalar.text.count, scalar.bool, scalar.isNull, node.kind)
+        case .sequence(let items): for item in items { visit(item) }
+        case .mapping(let mapping): for entry in mapping.entries { consume(mapping[entry.key] != nil); visit(entry.value) }
         }
     }
 

@@ -16,4 +16,8 @@ int clinux_limit_malloc_arenas(int count);
 /// malloc_trim(0): hands free heap pages back to the kernel. Returns 1 if memory was released.
 int clinux_release_free_heap(void);
 
+/// Names the calling thread (PR_SET_NAME; the kernel keeps 15 bytes), as `top -H` and
+/// /proc/PID/task/TID/comm show it. Returns 0 or -1 with errno set.
+int clinux_name_thread(const char *name);
+
 #endif

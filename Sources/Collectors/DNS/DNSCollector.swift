@@ -82,7 +82,7 @@ public struct DNSCollector: GlobalCollector {
 
     func probe(_ host: String, _ transport: DNSResolver.Transport, _ resolver: DNSResolver) async {
         let timeout = schedule.timeout
-        let outcome: (Duration, Result<DNSMessage.Response, ProbeError>) = await ProbeThread.run("dns-probe") {
+        let outcome: (Duration, Result<DNSMessage.Response, ProbeError>) = await DedicatedThread.run(name: "dns-probe") {
             let started = ContinuousClock.now
             do throws(ProbeError) {
                 let response = try resolver.query(host, type: .a, transport: transport, timeout: timeout)

@@ -83,7 +83,7 @@ public struct DialLatencyCollector: GlobalCollector {
 
     /// Works out the peers, dials them all at once and waits for every dial to end.
     func round() async {
-        let peers = await ProbeThread.run("dial-discovery") { self.currentPeers() }
+        let peers = await DedicatedThread.run(name: "dial-discovery") { self.currentPeers() }
         state.withLockedValue { state in
             state.peers = peers
             // Peers that left take their series with them.
@@ -93,7 +93,7 @@ public struct DialLatencyCollector: GlobalCollector {
         await withTaskGroup(of: Void.self) { group in
             for peer in peers {
                 group.addTask {
-                    let outcome: (Duration, ProbeError?) = await ProbeThread.run("dial-probe") {
+                    let outcome: (Duration, ProbeError?) = await DedicatedThread.run(name: "dial-probe") {
                         let started = ContinuousClock.now
                         do throws(ProbeError) {
                             let descriptor = try SocketProbe.connect(peer.endpoint, type: Int32(SOCK_STREAM.rawValue), deadline: started + timeout)

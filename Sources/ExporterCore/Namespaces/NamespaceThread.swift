@@ -32,7 +32,7 @@ public enum NamespaceThread {
         _ body: @escaping @Sendable (NamespaceIdentity) -> T
     ) async -> Result<T, Failure> {
         await withCheckedContinuation { continuation in
-            let started = spawn {
+            let failed = DedicatedThread.start(name: "netns") {
                 // O_NONBLOCK: a path that names a FIFO must not hang the scrape.
                 let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
                 guard descriptor >= 0 else {
@@ -53,30 +53,9 @@ public enum NamespaceThread {
                 }
                 continuation.resume(returning: .success(body(identity)))
             }
-            if let code = started {
+            if let code = failed {
                 continuation.resume(returning: .failure(.thread(code)))
             }
         }
-    }
-
-    /// Starts a detached pthread running `body`; returns the error code if it could not start.
-    private static func spawn(_ body: @escaping @Sendable () -> Void) -> Int32? {
-        final class Box {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let code = pthread_create(&thread, nil, { context in
-            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
-            box.body()
-            return nil
-        }, context)
-        guard code == 0 else {
-            Unmanaged<Box>.fromOpaque(context).release()
-            return code
-        }
-        pthread_detach(thread)
-        return nil
     }
 }

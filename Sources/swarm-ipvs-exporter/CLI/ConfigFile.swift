@@ -1,5 +1,4 @@
-import Foundation
-import Yams
+import YAMLReader
 
 /// `--config.file`: collector options in YAML, for people who prefer a file to long command lines.
 ///
@@ -45,52 +44,53 @@ enum ConfigFile {
     static func collectorArguments(fromFile path: String) throws(Failure) -> [String] {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try ConfigurationFile.read(path)
         } catch {
-            throw Failure(description: "--config.file \(path): cannot read it: \(error.localizedDescription)")
+            throw Failure(description: "--config.file \(path): cannot read it: \(error)")
         }
         return try collectorArguments(fromYAML: text, path: path)
     }
 
     static func collectorArguments(fromYAML text: String, path: String) throws(Failure) -> [String] {
-        let document: Any?
+        let document: YAMLNode?
         do {
-            document = try Yams.load(yaml: text)
+            document = try YAMLDocument.parse(text)
         } catch {
             throw Failure(description: "--config.file \(path): not valid YAML: \(error)")
         }
-        guard let document else { return [] }
-        guard let root = document as? [String: Any] else { throw Failure(description: "--config.file \(path): expected a mapping at the top") }
+        guard let document, !document.isNull else { return [] }
+        guard case .mapping(let root) = document else {
+            throw Failure(description: "--config.file \(path): expected a mapping at the top, found \(document.kind)")
+        }
         for key in root.keys where key != "collectors" {
             throw Failure(description: "--config.file \(path): unknown key \"\(key)\" (only \"collectors\" is read)")
         }
-        guard let collectors = root["collectors"] else { return [] }
-        guard let byCollector = collectors as? [String: Any] else { throw Failure(description: "--config.file \(path): \"collectors\" must be a mapping") }
+        guard let collectors = root["collectors"], !collectors.isNull else { return [] }
+        guard case .mapping(let byCollector) = collectors else {
+            throw Failure(description: "--config.file \(path): \"collectors\" must be a mapping, found \(collectors.kind)")
+        }
         var arguments: [String] = []
-        for (prefix, options) in byCollector.sorted(by: { $0.key < $1.key }) {
-            guard let byOption = options as? [String: Any] else {
-                throw Failure(description: "--config.file \(path): collectors.\(prefix) must be a mapping of options")
+        for collector in byCollector.entries.sorted(by: { $0.key < $1.key }) {
+            guard case .mapping(let byOption) = collector.value else {
+                throw Failure(description: "--config.file \(path): collectors.\(collector.key) must be a mapping of options, found \(collector.value.kind)")
             }
-            for (option, value) in byOption.sorted(by: { $0.key < $1.key }) {
-                let values = value as? [Any] ?? [value]
+            for option in byOption.entries.sorted(by: { $0.key < $1.key }) {
+                let values: [YAMLNode] = if case .sequence(let items) = option.value { items } else { [option.value] }
                 for single in values {
-                    guard let scalar = scalarText(single) else {
-                        throw Failure(description: "--config.file \(path): collectors.\(prefix).\(option) must be a value or a list of values")
+                    guard case .scalar(let scalar) = single, !scalar.isNull else {
+                        throw Failure(description: "--config.file \(path): collectors.\(collector.key).\(option.key) must be a value or a list of values")
                     }
-                    arguments.append("--collector.\(prefix).\(option)=\(scalar)")
+                    arguments.append("--collector.\(collector.key).\(option.key)=\(flagValue(scalar))")
                 }
             }
         }
         return arguments
     }
 
-    private static func scalarText(_ value: Any) -> String? {
-        switch value {
-        case let text as String: text
-        case let flag as Bool: flag ? "true" : "false"
-        case let number as Int: String(number)
-        case let number as Double: String(number)
-        default: nil
-        }
+    /// A plain boolean in any of YAML's spellings becomes `true`/`false`, which the flag parser
+    /// takes; every other value is passed as written.
+    private static func flagValue(_ scalar: YAMLScalar) -> String {
+        if let flag = scalar.bool { return flag ? "true" : "false" }
+        return scalar.text
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Collectors
 import ExporterCore
 import Hummingbird
@@ -189,12 +188,7 @@ struct ExporterCommand: AsyncParsableCommand {
             // One refresh before serving, so the first scrapes already carry the service names and a
             // series does not change its labels from service="" to service="web" a moment later.
             let directory = swarm
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    directory.refreshOnce()
-                    done.resume()
-                }
-            }
+            await DedicatedThread.run(name: "docker-api") { directory.refreshOnce() }
         }
         let environment = CollectorEnvironment(logger: logger, swarm: swarm)
         var namespaceCollectors: [any NamespaceCollector] = []
