@@ -79,22 +79,47 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def rss_parts_kib(pid):
-    """RssAnon (heap, stacks) and RssFile (mapped code and data of the binary and libraries)."""
-    parts = {}
+def _rollup(pid):
+    """/proc/PID/smaps_rollup: exact resident figures from the page tables. (VmRSS in
+    /proc/PID/status is kept in per-CPU counters on recent kernels and can lag the truth by
+    megabytes for a moment; it caught up only after the process had been idle a second or two.)"""
+    fields = {}
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+                    fields[parts[0][:-1]] = int(parts[1])
+    except OSError:
+        pass
+    return fields
+
+
+def _status(pid, key):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
-                parts[line.split(":")[0]] = int(line.split()[1])
-    return {"anon": parts.get("RssAnon", 0), "file": parts.get("RssFile", 0)}
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def rss_parts_kib(pid):
+    """Resident memory split into anonymous (heap, stacks) and file-backed (mapped code and data
+    of the binary and libraries)."""
+    fields = _rollup(pid)
+    if "Rss" not in fields:
+        return {"anon": _status(pid, "RssAnon"), "file": _status(pid, "RssFile")}
+    return {"anon": fields.get("Anonymous", 0), "file": fields["Rss"] - fields.get("Anonymous", 0)}
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    """Resident set size now, exact (smaps_rollup), falling back to VmRSS."""
+    return _rollup(pid).get("Rss") or _status(pid, "VmRSS")
+
+
+def peak_rss_kib(pid):
+    """The highest resident set size the process has had (VmHWM), e.g. in the middle of a scrape."""
+    return _status(pid, "VmHWM")
 
 
 def fd_count(pid):

@@ -143,8 +143,9 @@ def one_size(args, n):
         res["bytes"] = len(body)
         res["series"] = bl.series_count(body)
         res["failed_in_last"] = len(FAILED.findall(body))
-        time.sleep(0.5)  # let the server close the last connection before counting fds
+        time.sleep(0.5)  # at rest: the last connection closed, the scrape's memory handed back
         res["rss_kib"] = bl.rss_kib(p.pid)
+        res["peak_rss_kib"] = bl.peak_rss_kib(p.pid)
         res["fds"] = bl.fd_count(p.pid)
         res["rss_parts_kib"] = bl.rss_parts_kib(p.pid)
         return res
@@ -178,15 +179,14 @@ def soak(args):
             times.append(t)
             if status != 200:
                 raise RuntimeError("soak scrape %d answered %d" % (i, status))
-            if i == args.soak_scrapes:
-                time.sleep(0.5)
             if i % every == 0 or i == args.soak_scrapes:
+                time.sleep(0.5)  # every sample at rest, like the first one
                 samples.append({"scrape": i, "rss_kib": bl.rss_kib(p.pid),
                                 "fds": bl.fd_count(p.pid), "rss_parts_kib": bl.rss_parts_kib(p.pid)})
         return {"namespaces": n, "scrapes": args.soak_scrapes, "warmup": warm,
                 "seconds": time.monotonic() - t_start, "median": statistics.median(times),
                 "rss_start_kib": samples[0]["rss_kib"], "rss_end_kib": samples[-1]["rss_kib"],
-                "rss_max_kib": max(s["rss_kib"] for s in samples),
+                "rss_max_kib": max(s["rss_kib"] for s in samples), "peak_rss_kib": bl.peak_rss_kib(p.pid),
                 "fds_start": samples[0]["fds"], "fds_end": samples[-1]["fds"],
                 "fds_max": max(s["fds"] for s in samples), "samples": samples}
     finally:

@@ -126,6 +126,7 @@ def one_size(args, services):
         res["exporter_cpu_per_scrape"] = mine_cpu / args.runs
         res["exporter_rss_kib"] = bl.rss_kib(ours.pid)
         res["exporter_rss_parts_kib"] = bl.rss_parts_kib(ours.pid)
+        res["exporter_peak_rss_kib"] = bl.peak_rss_kib(ours.pid)
         res["exporter_fds"] = bl.fd_count(ours.pid)
         res["node_exporter"] = dict(ne_run, times=theirs, median=statistics.median(theirs))
         res["node_exporter_cpu_per_scrape"] = theirs_cpu / args.runs
