@@ -71,6 +71,32 @@ import Testing
         #expect(text.contains("x_bytes_total{netns=\"ingress_sbox\",device=\"eth0\"} 1\n"))
         #expect(text.contains("x_bytes_total{netns=\"lb_abc\",device=\"eth0\"} 1\n"))
     }
+
+    /// Namespaces merged in the order their collections finish come out in label order, whether
+    /// the merge was told each one's rank or the labels are compared; runs with no prefix first.
+    @Test func rankedMergesComeOutInLabelOrder() {
+        let namespaces = ["lb_c", "ingress_sbox", "lb_a", "lb_b"]
+        var partial = MetricSink()
+        partial.add(Self.bytes, ["eth1"], UInt64(2))
+        partial.add(Self.bytes, ["eth0"], UInt64(1))
+        var ranked = MetricSink()
+        var compared = MetricSink()
+        for name in namespaces {
+            ranked.merge(partial, prefixLabels: ["netns"], values: [name], rank: namespaces.sorted().firstIndex(of: name)!)
+            compared.merge(partial, prefixLabels: ["netns"], values: [name])
+        }
+        var unprefixed = MetricSink()
+        unprefixed.add(MetricDescriptor.counter("x_bytes_total", "Bytes.", labels: ["netns", "device"]), ["a_first", "eth9"], UInt64(9))
+        ranked.merge(unprefixed)
+        compared.merge(unprefixed)
+        let encoder = ExpositionEncoder(format: .text)
+        let text = encoder.encode(ranked.sortedFamilies())
+        #expect(text == encoder.encode(compared.sortedFamilies()))
+        let order = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0) }
+        #expect(order == ["x_bytes_total{netns=\"a_first\",device=\"eth9\"} 9"] + namespaces.sorted().flatMap { name in
+            ["x_bytes_total{netns=\"\(name)\",device=\"eth0\"} 1", "x_bytes_total{netns=\"\(name)\",device=\"eth1\"} 2"]
+        })
+    }
 }
 
 @Suite struct ExpositionFormatTests {

@@ -55,7 +55,7 @@ public struct ProcCollector: NamespaceCollector {
     public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {
         var tables: [(ProcFields.Source, ProcFile)] = []
         for source in ProcFields.Source.allCases {
-            let opened = Self.openFile("/proc/thread-self/net/\(source.file)")
+            let opened = Self.openFile("/proc/thread-self/net/\(source.file)", rendersInOnePiece: true)
             switch opened {
             case .success(let file): tables.append((source, file))
             case .failure(let failure) where source.isOptional && failure.isMissing: continue
@@ -66,9 +66,9 @@ public struct ProcCollector: NamespaceCollector {
         return Reader(tables: tables, files: files, catalog: catalog)
     }
 
-    static func openFile(_ path: String) -> Result<ProcFile, ProcFile.Failure> {
+    static func openFile(_ path: String, rendersInOnePiece: Bool = false) -> Result<ProcFile, ProcFile.Failure> {
         do {
-            return .success(try ProcFile(path))
+            return .success(try ProcFile(path, rendersInOnePiece: rendersInOnePiece))
         } catch {
             return .failure(error)
         }

@@ -63,15 +63,15 @@ enum ProcNetParsers {
     /// are walked side by side, word by word, without splitting them into arrays.
     static func pairedTable(_ bytes: [UInt8], file: String) throws -> ProcNetTable {
         var table = ProcNetTable(capacity: bytes.count)
-        var lines = Words(bytes, separators: [newline])
+        var lines = Words(bytes, separator: newline)
         var lineNumber = 0
         while let header = lines.next() {
             lineNumber += 2
             guard let valuesLine = lines.next() else {
                 throw ProcParseError(file: file, line: lineNumber - 1, problem: "header without values")
             }
-            var names = Words(bytes, in: header, separators: [space])
-            var numbers = Words(bytes, in: valuesLine, separators: [space])
+            var names = Words(bytes, in: header, separator: space)
+            var numbers = Words(bytes, in: valuesLine, separator: space)
             guard let proto = names.next(), bytes[proto.upperBound - 1] == colon, let first = numbers.next(),
                   bytes[first].elementsEqual(bytes[proto]) else {
                 throw ProcParseError(file: file, line: lineNumber - 1, problem: "header and values name different protocols")
@@ -102,11 +102,11 @@ enum ProcNetParsers {
     /// `snmp6`: one `Name value` per line.
     static func singleColumn(_ bytes: [UInt8], file: String) throws -> ProcNetTable {
         var table = ProcNetTable(capacity: bytes.count)
-        var lines = Words(bytes, separators: [newline])
+        var lines = Words(bytes, separator: newline)
         var lineNumber = 0
         while let line = lines.next() {
             lineNumber += 1
-            var fields = Words(bytes, in: line, separators: [space, UInt8(ascii: "\t")])
+            var fields = Words(bytes, in: line, separator: space, or: UInt8(ascii: "\t"))
             guard let name = fields.next(), let number = fields.next(), fields.next() == nil, let value = integer(bytes[number]) else {
                 throw ProcParseError(file: file, line: lineNumber, problem: "expected a name and a number: \(text(bytes[line]))")
             }
@@ -170,22 +170,30 @@ enum ProcNetParsers {
 /// The non-empty runs of bytes between separators, as ranges, one at a time (no arrays).
 private struct Words {
     private let bytes: [UInt8]
-    private let separators: [UInt8]
+    /// One or two separator bytes (two the same when there is one): compared directly, as this
+    /// runs for every byte of every file of every namespace.
+    private let separator: UInt8
+    private let otherSeparator: UInt8
     private var position: Int
     private let end: Int
 
-    init(_ bytes: [UInt8], in range: Range<Int>? = nil, separators: [UInt8]) {
+    init(_ bytes: [UInt8], in range: Range<Int>? = nil, separator: UInt8, or otherSeparator: UInt8? = nil) {
         self.bytes = bytes
-        self.separators = separators
+        self.separator = separator
+        self.otherSeparator = otherSeparator ?? separator
         position = range?.lowerBound ?? 0
         end = range?.upperBound ?? bytes.count
     }
 
+    private func isSeparator(_ byte: UInt8) -> Bool {
+        byte == separator || byte == otherSeparator
+    }
+
     mutating func next() -> Range<Int>? {
-        while position < end, separators.contains(bytes[position]) { position += 1 }
+        while position < end, isSeparator(bytes[position]) { position += 1 }
         guard position < end else { return nil }
         let start = position
-        while position < end, !separators.contains(bytes[position]) { position += 1 }
+        while position < end, !isSeparator(bytes[position]) { position += 1 }
         return start..<position
     }
 }

@@ -39,21 +39,33 @@ public struct MetricSink: Sendable {
         if families[descriptor.name] == nil { families[descriptor.name] = MetricFamily(descriptor: descriptor) }
     }
 
-    /// Adds every sample of `other`, each with `prefix` label pairs put in front.
-    public mutating func merge(_ other: MetricSink, prefixLabels names: [String] = [], values: [String] = []) {
+    /// Adds every sample of `other`, each with `prefix` label pairs put in front. `rank`, if
+    /// given, is where `values` falls among the prefixes merged into this sink in label order
+    /// (so sorting compares integers, not label values).
+    public mutating func merge(_ other: MetricSink, prefixLabels names: [String] = [], values: [String] = [], rank: Int = -1) {
         families.reserveCapacity(families.count + other.families.count)
         for family in other.families.values {
             // One run per run of `other`: the samples are not copied. A run without a prefix of
             // its own takes `values` as it is, so all families of a namespace share one array.
-            let runs = names.isEmpty ? family.runs : family.runs.map { SampleRun(prefix: $0.prefix.isEmpty ? values : values + $0.prefix, samples: $0.samples) }
-            // Appended in place: copying the family out and back would copy every run gathered so
-            // far at each merge.
-            if let index = families.index(forKey: family.descriptor.name) {
-                families.values[index].runs.append(contentsOf: runs)
+            // Appended in place, one run at a time: copying the family out and back would copy
+            // every run gathered so far at each merge, and a mapped array per family would be
+            // one more allocation per family and namespace.
+            let index: Dictionary<String, MetricFamily>.Index
+            if let existing = families.index(forKey: family.descriptor.name) {
+                index = existing
             } else {
-                var merged = MetricFamily(descriptor: names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names))
-                merged.runs = runs
-                families[family.descriptor.name] = merged
+                let descriptor = names.isEmpty ? family.descriptor : family.descriptor.prefixingLabels(names)
+                families[family.descriptor.name] = MetricFamily(descriptor: descriptor)
+                index = families.index(forKey: family.descriptor.name)!
+            }
+            if names.isEmpty {
+                families.values[index].runs.append(contentsOf: family.runs)
+                continue
+            }
+            for run in family.runs {
+                families.values[index].runs.append(run.prefix.isEmpty
+                    ? SampleRun(prefix: values, samples: run.samples, rank: rank)
+                    : SampleRun(prefix: values + run.prefix, samples: run.samples))
             }
         }
     }

@@ -5,6 +5,12 @@ import NIOConcurrencyHelpers
 enum NamespaceState: Sendable {
     case up(NamespaceTarget, [ReaderSlot])
     case down(NamespaceTarget, reason: String)
+
+    var target: NamespaceTarget {
+        switch self {
+        case .up(let target, _), .down(let target, _): target
+        }
+    }
 }
 
 /// Keeps every namespace's readers open between scrapes, and re-opens them when a path starts

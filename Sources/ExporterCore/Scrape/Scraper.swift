@@ -49,10 +49,15 @@ public final class Scraper: Sendable {
         sink.declare(ExporterMetrics.collectorDuration)
         if let swarm { sink.add(ExporterMetrics.dockerAPIErrors, [], swarm.apiErrors) }
 
-        let states = await tracker.refresh(selector.targets(), logger: logger)
+        // In label order, so a namespace's place in it is its rank when the families are sorted.
+        let states = await tracker.refresh(selector.targets(), logger: logger).sorted { $0.target.label < $1.target.label }
         await withTaskGroup(of: Harvest.self) { group in
-            for state in states {
-                group.addTask { await self.collect(state, deadline: deadline) }
+            for (rank, state) in states.enumerated() {
+                group.addTask {
+                    var harvest = await self.collect(state, deadline: deadline)
+                    harvest.rank = rank
+                    return harvest
+                }
             }
             for global in globalCollectors {
                 group.addTask { Harvest(status: await self.collect(global, deadline: deadline)) }
@@ -60,7 +65,7 @@ public final class Scraper: Sendable {
             for await harvest in group {
                 sink.merge(harvest.status)
                 for collected in harvest.collected {
-                    sink.merge(collected, prefixLabels: ["netns"], values: harvest.netns)
+                    sink.merge(collected, prefixLabels: ["netns"], values: harvest.netns, rank: harvest.rank)
                 }
             }
         }
@@ -74,6 +79,7 @@ public final class Scraper: Sendable {
     private struct Harvest: Sendable {
         var status: MetricSink
         var netns: [String] = []
+        var rank = -1
         var collected: [MetricSink] = []
     }
 
