@@ -79,6 +79,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def cpu_ticks():
+    """(steal, total) jiffies of all CPUs from /proc/stat: the share a hypervisor took from this
+    machine between two readings, so a slow run on a busy host can be told from a slow exporter."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_percent(before, after):
+    total = after[1] - before[1]
+    return 100.0 * (after[0] - before[0]) / total if total > 0 else 0.0
+
+
 def _rollup(pid):
     """/proc/PID/smaps_rollup: exact resident figures from the page tables. (VmRSS in
     /proc/PID/status is kept in per-CPU counters on recent kernels and can lag the truth by

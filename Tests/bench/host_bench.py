@@ -127,6 +127,7 @@ def one_size(args, n):
         res = {"namespaces": n, "create_seconds": create_s}
         res.update(warm_up(url, n))
         c0 = bl.cpu_seconds(p.pid)
+        ticks = bl.cpu_ticks()
         times = []
         body = b""
         t_end = time.monotonic() + args.size_budget
@@ -137,6 +138,7 @@ def one_size(args, n):
             print("host-bench:   %d namespaces: stopped after %d scrapes (--size-budget %.0f s)"
                   % (n, len(times), args.size_budget), flush=True)
         res["cpu_per_scrape"] = (bl.cpu_seconds(p.pid) - c0) / len(times)
+        res["steal_percent"] = bl.steal_percent(ticks, bl.cpu_ticks())
         res["scrapes"] = len(times)
         res["median"] = statistics.median(times)
         res["p90"] = sorted(times)[int(0.9 * (len(times) - 1))]

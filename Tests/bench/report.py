@@ -115,16 +115,19 @@ def build(ipvs, host, mode):
     lines.append("")
     if host and host.get("results"):
         lines.append("| namespaces × 2 veth | first scrape (opens all) | scrape median | p90 |"
-                     " CPU per scrape | RSS at rest after scrapes (peak) | open fds | series | bytes |")
-        lines.append("|" + "---|" * 9)
+                     " CPU per scrape | RSS at rest after scrapes (peak) | open fds | series | bytes | CPU steal |")
+        lines.append("|" + "---|" * 10)
         for r in host["results"]:
             if "error" in r:
-                lines.append("| %d | failed: %s |" % (r["namespaces"], r["error"]) + " |" * 7)
+                lines.append("| %d | failed: %s |" % (r["namespaces"], r["error"]) + " |" * 8)
                 continue
-            lines.append("| %d | %s | %s | %s | %s | %s (after %d) | %d | %d | %d |" % (
+            lines.append("| %d | %s | %s | %s | %s | %s (after %d) | %d | %d | %d | %s |" % (
                 r["namespaces"], ms(r["first_scrape_seconds"]), ms(r["median"]), ms(r["p90"]),
                 ms(r["cpu_per_scrape"]), peaked(r["rss_kib"], r.get("peak_rss_kib")), r["scrapes"], r["fds"], r["series"],
-                r["bytes"]))
+                r["bytes"], "%.0f %%" % r["steal_percent"] if "steal_percent" in r else "-"))
+        lines.append("")
+        lines.append("CPU steal: the share of this machine's CPU time its hypervisor took while the scrapes ran "
+                     "(/proc/stat); with steal, every time in the row is longer by about that share.")
         lines.append("")
         ok = [r for r in host["results"] if "error" not in r]
         if ok:

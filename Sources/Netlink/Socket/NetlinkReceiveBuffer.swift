@@ -1,8 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The memory one netlink datagram is read into, reusable across requests.
 ///
-/// `NetlinkSocket` allocates one per request when it is given none. A caller that makes many
-/// requests in a row (IPVS asks for every service's backends, thousands per scrape) passes one of
-/// its own, so the 64 KiB are not allocated, faulted in and given back thousands of times.
+/// A request given none uses its thread's own (`ofCurrentThread`): a scrape of 1,000 namespaces
+/// makes 4,000 link and conntrack requests on the 4 threads of the scrape pool, and a fresh 64 KiB
+/// each time was 250 MB of allocations per scrape that left the heap fragmented. A caller that
+/// makes many requests in a row (IPVS asks for every service's backends) may pass one of its own.
+/// Replies are copied out of the buffer, so reusing it never changes a reply already returned.
 public final class NetlinkReceiveBuffer {
     let bytes: UnsafeMutableRawBufferPointer
 
@@ -11,4 +17,24 @@ public final class NetlinkReceiveBuffer {
     }
 
     deinit { bytes.deallocate() }
+
+    /// The calling thread's buffer, made on first use and freed when the thread exits.
+    public static var ofCurrentThread: NetlinkReceiveBuffer {
+        if let stored = pthread_getspecific(threadKey) {
+            return Unmanaged<NetlinkReceiveBuffer>.fromOpaque(stored).takeUnretainedValue()
+        }
+        let buffer = NetlinkReceiveBuffer()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(buffer).toOpaque())
+        return buffer
+    }
+
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key) { stored in
+            guard let stored else { return }
+            Unmanaged<NetlinkReceiveBuffer>.fromOpaque(stored).release()
+        }
+        precondition(created == 0, "pthread_key_create: \(created)")
+        return key
+    }()
 }

@@ -60,7 +60,7 @@ public final class NetlinkSocket {
         buffer: NetlinkReceiveBuffer? = nil,
         attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
     ) throws(NetlinkError) -> [NetlinkMessage] {
-        let buffer = buffer ?? NetlinkReceiveBuffer()
+        let buffer = buffer ?? NetlinkReceiveBuffer.ofCurrentThread
         let flags = dump ? Int32(NLM_F_DUMP) : 0
         guard let message = nlmsg_alloc_simple(Int32(type), flags) else {
             throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: context)
