@@ -84,7 +84,10 @@ def one_size(args, services):
                               stdout=subprocess.DEVNULL, stderr=open("/tmp/node_exporter.log", "a"))
         url1 = "http://127.0.0.1:%d/metrics" % p1
         url2 = "http://127.0.0.1:%d/metrics" % p2
-        if not bl.wait_http(url1, 120, ours):
+        # Wait on the landing page: a /metrics probe with a short timeout would start the first,
+        # long IPVS collection, give up on it, and make the next scrapes fail at once ("the
+        # previous collection has not finished yet") until it ends.
+        if not bl.wait_http(url1.replace("/metrics", "/"), 120, ours):
             raise RuntimeError("swarm-ipvs-exporter did not answer")
         ok = False
         end = time.monotonic() + 120
@@ -141,8 +144,8 @@ def one_size(args, services):
                                  "--no-docker", "--log.level", "warn", "--scrape.timeout", "120s",
                                  "--collector.ipvs.backend-traffic", "--collector.ipvs.backend-details"],
                                 stdout=subprocess.DEVNULL, stderr=open("/tmp/exporter.log", "a"))
-        if bl.wait_http(url1, 120, ours):
-            res["exporter_all_series"] = bl.scrape_series(url1, args.runs)
+        if bl.wait_http(url1.replace("/metrics", "/"), 120, ours):
+            res["exporter_all_series"] = bl.scrape_series(url1, args.runs, timeout=600)
     finally:
         bl.stop(ours)
         bl.stop(ne)

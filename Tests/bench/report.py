@@ -87,12 +87,17 @@ def build(ipvs, host, mode):
             lines.append("| services × backends | exporter scrape, all series | / node_exporter | / ipvsadm | bytes / series |")
             lines.append("|---|---|---|---|---|")
             for r in every:
+                if r["exporter_all_series"].get("collectors_failed"):
+                    lines.append("| %d × %d | failed: the ipvs collector failed in the scrapes measured |  |  |  |"
+                                 % (r["services"], r.get("backends", 10)))
+                    continue
                 x, n, a = r["exporter_all_series"]["median"], r["node_exporter"]["median"], r["ipvsadm"]["median"]
                 lines.append("| %d × %d | %s | %.2f× | %.2f× | %d / %d |" % (
                     r["services"], r.get("backends", 10), ms(x), x / n, x / a,
                     r["exporter_all_series"]["bytes"], r["exporter_all_series"]["series"]))
             lines.append("")
-        ok = [r for r in ipvs["results"] if "error" not in r]
+        # A scrape whose ipvs collector failed is fast and empty: never a figure for a target.
+        ok = [r for r in ipvs["results"] if "error" not in r and not r["exporter"].get("collectors_failed")]
         if ok:
             big = max(ok, key=lambda r: r["services"])
             e, n, a = big["exporter"]["median"], big["node_exporter"]["median"], big["ipvsadm"]["median"]
