@@ -14,6 +14,15 @@ import Yams
         }
     }
 
+    /// `text` is refused at `line`:`column` with a message containing `words`.
+    static func expectRefusal(_ text: String, line: Int, column: Int, words: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let error = try #require(failure(text), sourceLocation: sourceLocation)
+        #expect(error.line == line, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.column == column, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.message.contains(words), "\(error)", sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: [
         ("a: &anchor 1\n", 1, 4, "anchors"),
         ("a: &x 1\nb: *x\n", 1, 4, "anchors"),
@@ -26,10 +35,7 @@ import Yams
     func unsupportedFeaturesAreRefusedByName(text: String, line: Int, column: Int, words: String) throws {
         // Valid YAML (Yams reads it, one document at a time) that this reader does not take.
         #expect((try? Yams.compose_all(yaml: text).map { $0 }) != nil || text == "b: *x\n")
-        let error = try #require(Self.failure(text))
-        #expect(error.line == line)
-        #expect(error.column == column)
-        #expect(error.message.contains(words), "\(error)")
+        try Self.expectRefusal(text, line: line, column: column, words: words)
     }
 
     @Test(arguments: [
@@ -64,10 +70,7 @@ import Yams
         ("a: ]\n", 1, 4, "quote the value"),
     ])
     func brokenDocumentsSayWhereAndWhy(text: String, line: Int, column: Int, words: String) throws {
-        let error = try #require(Self.failure(text))
-        #expect(error.line == line, "\(error)")
-        #expect(error.column == column, "\(error)")
-        #expect(error.message.contains(words), "\(error)")
+        try Self.expectRefusal(text, line: line, column: column, words: words)
     }
 
     @Test func deepNestingIsRefusedNotAStackOverflow() throws {
