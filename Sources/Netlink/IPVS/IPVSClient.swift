@@ -28,34 +28,33 @@ public final class IPVSClient {
     private static let familyGone: Int32 = 2
 
     /// The IPVS API has no dump of every backend: each service's backends take a GET_DEST request
-    /// of their own, thousands per scrape on a large routing mesh. They share one receive buffer
-    /// and are parsed as they arrive. (Asking on two sockets from two threads at once was tried: in
-    /// the VM the scrape was no shorter and cost a fifth more CPU; the kernel takes its IPVS lock
-    /// per request.)
+    /// of their own, thousands per scrape on a large routing mesh. They share the thread's receive
+    /// buffer and are parsed as they arrive. (Asking on two sockets from two threads at once was
+    /// tried: in the VM the scrape was no shorter and cost a fifth more CPU; the kernel takes its
+    /// IPVS lock per request.)
     private func table(family: UInt16) throws(NetlinkError) -> IPVSTable {
-        let buffer = NetlinkReceiveBuffer()
-        let services = try request(family: family, command: IPVS_CMD_GET_SERVICE, dump: true, context: "IPVS_CMD_GET_SERVICE dump", buffer: buffer)
+        let services = try request(family: family, command: IPVS_CMD_GET_SERVICE, dump: true, context: "IPVS_CMD_GET_SERVICE dump")
             .map { message throws(NetlinkError) in try IPVSService(message: GenericNetlinkMessage(message)) }
         var entries: [IPVSTable.Entry] = []
         entries.reserveCapacity(services.count)
         for service in services {
-            let messages = try request(family: family, command: IPVS_CMD_GET_DEST, dump: true, context: "IPVS_CMD_GET_DEST dump", buffer: buffer) { builder throws(NetlinkError) in
+            let messages = try request(family: family, command: IPVS_CMD_GET_DEST, dump: true, context: "IPVS_CMD_GET_DEST dump") { builder throws(NetlinkError) in
                 try builder.nest(UInt16(IPVS_CMD_ATTR_SERVICE)) { nest throws(NetlinkError) in try service.putIdentity(into: &nest) }
             }
             entries.append(try IPVSTable.Entry(service: service, destinationMessages: messages))
         }
-        let info = try request(family: family, command: IPVS_CMD_GET_INFO, dump: false, context: "IPVS_CMD_GET_INFO", buffer: buffer)
-        let config = try request(family: family, command: IPVS_CMD_GET_CONFIG, dump: false, context: "IPVS_CMD_GET_CONFIG", buffer: buffer)
+        let info = try request(family: family, command: IPVS_CMD_GET_INFO, dump: false, context: "IPVS_CMD_GET_INFO")
+        let config = try request(family: family, command: IPVS_CMD_GET_CONFIG, dump: false, context: "IPVS_CMD_GET_CONFIG")
         return try IPVSTable(entries: entries, info: info, config: config)
     }
 
     private func request(
-        family: UInt16, command: Int, dump: Bool, context: String, buffer: NetlinkReceiveBuffer,
+        family: UInt16, command: Int, dump: Bool, context: String,
         attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
     ) throws(NetlinkError) -> [NetlinkMessage] {
         try socket.request(
             type: family, dump: dump,
             header: GenericNetlinkMessage.header(command: UInt8(command), version: UInt8(IPVS_GENL_VERSION)),
-            context: context, buffer: buffer, attributes: attributes)
+            context: context, attributes: attributes)
     }
 }

@@ -2,24 +2,22 @@
 import Glibc
 #endif
 
-/// The memory one netlink datagram is read into, reusable across requests.
-///
-/// A request given none uses its thread's own (`ofCurrentThread`): a scrape of 1,000 namespaces
-/// makes 4,000 link and conntrack requests on the 4 threads of the scrape pool, and a fresh 64 KiB
-/// each time was 250 MB of allocations per scrape that left the heap fragmented. A caller that
-/// makes many requests in a row (IPVS asks for every service's backends) may pass one of its own.
+/// The memory netlink datagrams are read into: one per thread (`ofCurrentThread`), reused by
+/// every request made on it. A scrape of 1,000 namespaces makes 4,000 link and conntrack requests
+/// on the 4 threads of the scrape pool, and an IPVS scrape one request per service: a fresh 64 KiB
+/// each time was 250 MB of allocations per 1,000-namespace scrape that left the heap fragmented.
 /// Replies are copied out of the buffer, so reusing it never changes a reply already returned.
-public final class NetlinkReceiveBuffer {
+final class NetlinkReceiveBuffer {
     let bytes: UnsafeMutableRawBufferPointer
 
-    public init() {
+    private init() {
         bytes = .allocate(byteCount: NetlinkSocket.receiveBufferSize, alignment: 8)
     }
 
     deinit { bytes.deallocate() }
 
     /// The calling thread's buffer, made on first use and freed when the thread exits.
-    public static var ofCurrentThread: NetlinkReceiveBuffer {
+    static var ofCurrentThread: NetlinkReceiveBuffer {
         if let stored = pthread_getspecific(threadKey) {
             return Unmanaged<NetlinkReceiveBuffer>.fromOpaque(stored).takeUnretainedValue()
         }

@@ -57,10 +57,9 @@ public final class NetlinkSocket {
         dump: Bool,
         header: [UInt8],
         context: String,
-        buffer: NetlinkReceiveBuffer? = nil,
         attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
     ) throws(NetlinkError) -> [NetlinkMessage] {
-        let buffer = buffer ?? NetlinkReceiveBuffer.ofCurrentThread
+        let buffer = NetlinkReceiveBuffer.ofCurrentThread
         let flags = dump ? Int32(NLM_F_DUMP) : 0
         guard let message = nlmsg_alloc_simple(Int32(type), flags) else {
             throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: context)
@@ -124,7 +123,7 @@ public final class NetlinkSocket {
     /// for its size first, allocates, then reads it (two calls), and with its page-sized buffer
     /// the kernel cuts a dump into 4 KiB datagrams: 2,000 IPVS services cost five system calls
     /// each instead of three.
-    public static let receiveBufferSize = 64 * 1024
+    static let receiveBufferSize = 64 * 1024
 
     /// Reads one datagram from the kernel (messages from any other sender are skipped).
     private func receiveDatagram(into buffer: UnsafeMutableRawBufferPointer, context: String) throws(NetlinkError) -> [UInt8] {
