@@ -113,7 +113,7 @@ extension YAMLParser {
                 return text
             }
             if atAnyDocumentMarker() { throw error("a document marker inside [ ] or { }") }
-            text += emptyLines == 0 ? " " : String(repeating: "\n", count: emptyLines)
+            text += Self.fold(emptyLines: emptyLines)
             text += scanPlainLine(inFlow: true)
         }
     }

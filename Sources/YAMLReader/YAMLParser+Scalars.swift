@@ -52,7 +52,7 @@ extension YAMLParser {
             let emptyLines = skipLinePrefixCountingEmptyLines()
             let indent = column(of: position)
             guard position < bytes.count, indent > parentIndent, !at(.hash), !atAnyDocumentMarker(),
-                  !inFlowOrTabIndented() else {
+                  !indentedWithTab() else {
                 position = lineEnd
                 break
             }
@@ -61,20 +61,26 @@ extension YAMLParser {
                 position = lineEnd
                 break
             }
-            text += emptyLines == 0 ? " " : String(repeating: "\n", count: emptyLines)
+            text += Self.fold(emptyLines: emptyLines)
             text += more
         }
         return YAMLScalar(text: text, style: .plain)
     }
 
     /// A tab among the spaces before the current position (not a continuation line YAML allows).
-    func inFlowOrTabIndented() -> Bool {
+    func indentedWithTab() -> Bool {
         var cursor = position - 1
         while cursor >= 0, bytes[cursor] != .lineFeed {
             if bytes[cursor] == .tab { return true }
             cursor -= 1
         }
         return false
+    }
+
+    /// What a line break inside a plain scalar becomes: a space, or one line break per empty line
+    /// that followed it.
+    static func fold(emptyLines: Int) -> String {
+        emptyLines == 0 ? " " : String(repeating: "\n", count: emptyLines)
     }
 
     /// One line's share of a plain scalar: up to a line break, `: `, ` #`, or (in a flow) `,[]{}`.

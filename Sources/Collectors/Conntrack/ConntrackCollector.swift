@@ -24,7 +24,7 @@ public struct ConntrackCollector: NamespaceCollector {
     }
 
     public static let metrics: [MetricDescriptor] = [Metric.entries, Metric.limit]
-        + ConntrackStatistics.counterNames.values.sorted().map(Metric.statistic)
+        + Metric.statistics.values.sorted { $0.name < $1.name }
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {}
 
