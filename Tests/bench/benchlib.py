@@ -116,23 +116,23 @@ def _status(pid, key):
     return 0
 
 
-def rss_parts_kib(pid):
-    """Resident memory split into anonymous (heap, stacks) and file-backed (mapped code and data
-    of the binary and libraries)."""
+def memory_kib(pid):
+    """Resident memory now, from one reading: "rss" (exact, smaps_rollup; VmRSS if unavailable),
+    split into "anon" (heap, stacks) and "file" (mapped code and data of the binary and
+    libraries), and "peak", the highest RSS the process has had (VmHWM, e.g. mid-scrape)."""
     fields = _rollup(pid)
-    if "Rss" not in fields:
-        return {"anon": _status(pid, "RssAnon"), "file": _status(pid, "RssFile")}
-    return {"anon": fields.get("Anonymous", 0), "file": fields["Rss"] - fields.get("Anonymous", 0)}
+    if "Rss" in fields:
+        rss, anon = fields["Rss"], fields.get("Anonymous", 0)
+        parts = {"anon": anon, "file": rss - anon}
+    else:
+        rss = _status(pid, "VmRSS")
+        parts = {"anon": _status(pid, "RssAnon"), "file": _status(pid, "RssFile")}
+    return dict(parts, rss=rss, peak=_status(pid, "VmHWM"))
 
 
 def rss_kib(pid):
     """Resident set size now, exact (smaps_rollup), falling back to VmRSS."""
-    return _rollup(pid).get("Rss") or _status(pid, "VmRSS")
-
-
-def peak_rss_kib(pid):
-    """The highest resident set size the process has had (VmHWM), e.g. in the middle of a scrape."""
-    return _status(pid, "VmHWM")
+    return memory_kib(pid)["rss"]
 
 
 def fd_count(pid):

@@ -146,16 +146,24 @@ def one_size(args, n):
         res["series"] = bl.series_count(body)
         res["failed_in_last"] = len(FAILED.findall(body))
         time.sleep(0.5)  # at rest: the last connection closed, the scrape's memory handed back
-        res["rss_kib"] = bl.rss_kib(p.pid)
-        res["peak_rss_kib"] = bl.peak_rss_kib(p.pid)
+        memory = bl.memory_kib(p.pid)
+        res["rss_kib"] = memory["rss"]
+        res["peak_rss_kib"] = memory["peak"]
         res["fds"] = bl.fd_count(p.pid)
-        res["rss_parts_kib"] = bl.rss_parts_kib(p.pid)
+        res["rss_parts_kib"] = {"anon": memory["anon"], "file": memory["file"]}
         return res
     finally:
         bl.stop(p)
         if p in procs:
             procs.remove(p)
         delete_namespaces()
+
+
+def sample(scrape, pid):
+    """One soak sample: RSS (with its anonymous/file split, from the same reading) and fds."""
+    memory = bl.memory_kib(pid)
+    return {"scrape": scrape, "rss_kib": memory["rss"], "fds": bl.fd_count(pid),
+            "rss_parts_kib": {"anon": memory["anon"], "file": memory["file"]}}
 
 
 def soak(args):
@@ -174,8 +182,7 @@ def soak(args):
         time.sleep(0.5)  # let the server close the last connection before counting fds
         # RSS split into heap/stacks (anon) and mapped code (file) at every sample, so a rise can
         # be told apart: code pages touched late, or the heap's high-water mark.
-        samples.append({"scrape": 0, "rss_kib": bl.rss_kib(p.pid), "fds": bl.fd_count(p.pid),
-                        "rss_parts_kib": bl.rss_parts_kib(p.pid)})
+        samples.append(sample(0, p.pid))
         for i in range(1, args.soak_scrapes + 1):
             t, status, _ = bl.get(url, timeout=60)
             times.append(t)
@@ -183,12 +190,11 @@ def soak(args):
                 raise RuntimeError("soak scrape %d answered %d" % (i, status))
             if i % every == 0 or i == args.soak_scrapes:
                 time.sleep(0.5)  # every sample at rest, like the first one
-                samples.append({"scrape": i, "rss_kib": bl.rss_kib(p.pid),
-                                "fds": bl.fd_count(p.pid), "rss_parts_kib": bl.rss_parts_kib(p.pid)})
+                samples.append(sample(i, p.pid))
         return {"namespaces": n, "scrapes": args.soak_scrapes, "warmup": warm,
                 "seconds": time.monotonic() - t_start, "median": statistics.median(times),
                 "rss_start_kib": samples[0]["rss_kib"], "rss_end_kib": samples[-1]["rss_kib"],
-                "rss_max_kib": max(s["rss_kib"] for s in samples), "peak_rss_kib": bl.peak_rss_kib(p.pid),
+                "rss_max_kib": max(s["rss_kib"] for s in samples), "peak_rss_kib": bl.memory_kib(p.pid)["peak"],
                 "fds_start": samples[0]["fds"], "fds_end": samples[-1]["fds"],
                 "fds_max": max(s["fds"] for s in samples), "samples": samples}
     finally:

@@ -127,9 +127,10 @@ def one_size(args, services):
         res["exporter"] = {"times": mine, "median": statistics.median(mine), "status": status,
                            "bytes": len(body), "series": bl.series_count(body), "collectors_failed": failed}
         res["exporter_cpu_per_scrape"] = mine_cpu / args.runs
-        res["exporter_rss_kib"] = bl.rss_kib(ours.pid)
-        res["exporter_rss_parts_kib"] = bl.rss_parts_kib(ours.pid)
-        res["exporter_peak_rss_kib"] = bl.peak_rss_kib(ours.pid)
+        memory = bl.memory_kib(ours.pid)
+        res["exporter_rss_kib"] = memory["rss"]
+        res["exporter_rss_parts_kib"] = {"anon": memory["anon"], "file": memory["file"]}
+        res["exporter_peak_rss_kib"] = memory["peak"]
         res["exporter_fds"] = bl.fd_count(ours.pid)
         res["node_exporter"] = dict(ne_run, times=theirs, median=statistics.median(theirs))
         res["node_exporter_cpu_per_scrape"] = theirs_cpu / args.runs
