@@ -272,6 +272,11 @@ setup_a() {
   if command -v ip6tables >/dev/null; then
     run ip netns exec "$ns" ip6tables -t mangle -A OUTPUT -d fd00:10::2/128 -p tcp --dport 8080 -j MARK --set-xmark 0x64/0xffffffff
   fi
+  # 13. fwmark 300, rr, 60 backends (no traffic): its GET_DEST dump is ~22 KB, several datagrams
+  # with the exporter's page-sized reads
+  ipvs "$ns" -A -f 300 -s rr
+  local i
+  for i in $(seq 1 60); do ipvs "$ns" -a -f 300 -r "10.201.$((i / 50)).$((i % 50 + 1)):0" -m -w 1; done
 }
 
 # setup_b VARIANT: namespace B with a small table (variant 1) or another one (variant 2)

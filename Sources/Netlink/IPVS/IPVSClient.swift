@@ -7,7 +7,9 @@ public final class IPVSClient {
 
     /// Opens the socket. Call it inside the namespace (on the namespace's own thread).
     public init(receiveTimeout: Duration = .seconds(5)) throws(NetlinkError) {
-        socket = try NetlinkSocket(protocol: NETLINK_GENERIC, receiveTimeout: receiveTimeout)
+        // Page-sized reads: a scrape makes one small dump per service (see `ReadLength.page`);
+        // in the VM 2,000 GET_DEST dumps took 0.5 s of kernel time this way and 0.8 s with 64 KiB.
+        socket = try NetlinkSocket(protocol: NETLINK_GENERIC, receiveTimeout: receiveTimeout, readLength: .page)
     }
 
     /// The whole table, or nil when the kernel has no IPVS family (module not loaded). The family is

@@ -11,11 +11,36 @@ import Glibc
 public final class NetlinkSocket {
     private let handle: OpaquePointer
     public let netlinkProtocol: Int32
+    /// How many bytes each read offers the kernel (see `ReadLength`); raised to the whole receive
+    /// buffer if a datagram ever does not fit.
+    private var readLength: Int
+
+    /// How much room a socket's reads offer the kernel. A netlink dump is cut into datagrams as
+    /// large as the reader's recent reads offered (up to 32 KiB), and each datagram of a dump,
+    /// its DONE included, is allocated at that size and zero-filled by the kernel, however little
+    /// it holds.
+    public enum ReadLength: Sendable {
+        /// The whole receive buffer (64 KiB): large dumps come in few datagrams.
+        case full
+        /// One page (at most 8 KiB, never below the kernel's own minimum, NLMSG_GOODSIZE): for many
+        /// small dumps, such as IPVS's one GET_DEST dump per service — a datagram of a few hundred
+        /// bytes then costs the kernel one page, not 32 KiB twice. Only for families whose
+        /// replies never need more than that in one message (IPVS's are a few hundred bytes).
+        case page
+
+        var bytes: Int {
+            switch self {
+            case .full: NetlinkSocket.receiveBufferSize
+            case .page: min(max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096), 8192)
+            }
+        }
+    }
 
     /// - Parameters:
     ///   - protocol: `NETLINK_ROUTE`, `NETLINK_GENERIC`, `NETLINK_NETFILTER`, …
     ///   - receiveTimeout: how long one read may wait for the kernel.
-    public init(protocol netlinkProtocol: Int32, receiveTimeout: Duration = .seconds(5)) throws(NetlinkError) {
+    ///   - readLength: how much room each read offers the kernel.
+    public init(protocol netlinkProtocol: Int32, receiveTimeout: Duration = .seconds(5), readLength: ReadLength = .full) throws(NetlinkError) {
         guard let handle = nl_socket_alloc() else {
             throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: "nl_socket_alloc")
         }
@@ -28,6 +53,7 @@ public final class NetlinkSocket {
         }
         self.handle = handle
         self.netlinkProtocol = netlinkProtocol
+        self.readLength = readLength.bytes
         // No automatic ACK is asked for: dumps end with DONE and single requests with their reply
         // or an error message. Replies are read here (`receiveDatagram`), not by libnl.
         nl_socket_disable_auto_ack(handle)
@@ -118,11 +144,10 @@ public final class NetlinkSocket {
     }
 
     /// The size of the buffer one datagram is read into. The kernel fills a dump's datagrams up to
-    /// the reader's buffer size, at most 32 KiB (netlink_recvmsg, max_recvmsg_len): a 64 KiB buffer
-    /// takes any of them whole, with one recvmsg each. libnl's own reader peeks at every datagram
-    /// for its size first, allocates, then reads it (two calls), and with its page-sized buffer
-    /// the kernel cuts a dump into 4 KiB datagrams: 2,000 IPVS services cost five system calls
-    /// each instead of three.
+    /// the room the reader's reads offered, at most 32 KiB (netlink_recvmsg, max_recvmsg_len): a
+    /// 64 KiB buffer takes any of them whole, with one recvmsg each (a socket may offer less, see
+    /// `ReadLength`). libnl's own reader peeks at every datagram for its size first, allocates,
+    /// then reads it: two calls per datagram instead of one.
     static let receiveBufferSize = 64 * 1024
 
     /// Reads one datagram from the kernel (messages from any other sender are skipped).
@@ -130,7 +155,7 @@ public final class NetlinkSocket {
         let descriptor = nl_socket_get_fd(handle)
         while true {
             var peer = sockaddr_nl()
-            var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+            var vector = iovec(iov_base: buffer.baseAddress, iov_len: min(readLength, buffer.count))
             let count = withUnsafeMutablePointer(to: &peer) { peerPointer in
                 withUnsafeMutablePointer(to: &vector) { vectorPointer in
                     var header = msghdr()
@@ -150,8 +175,12 @@ public final class NetlinkSocket {
                 }
             }
             if count == 0 { throw .malformed("\(context): the socket returned no data") }
-            if count > buffer.count {
-                throw .malformed("\(context): a reply of \(count) bytes does not fit the \(buffer.count)-byte receive buffer")
+            if count > vector.iov_len {
+                // The kernel dropped what did not fit. Offer the whole buffer from now on, so the
+                // next request is read whole; this one fails with what happened.
+                let offered = vector.iov_len
+                readLength = buffer.count
+                throw .malformed("\(context): a reply of \(count) bytes does not fit the \(offered)-byte read")
             }
             // Only the kernel (port 0) answers requests; anything else is not ours to parse.
             guard peer.nl_pid == 0 else { continue }
