@@ -27,6 +27,28 @@ import Testing
             """)
     }
 
+    /// An empty label value is no label to Prometheus: such labels are left out, wherever they
+    /// are (first, between, last, in the merged prefix), and a line with none has no braces.
+    @Test func labelsWithEmptyValuesAreLeftOut() {
+        let family = MetricDescriptor.gauge("x_info", "Info.", labels: ["a", "b", "c"])
+        var partial = MetricSink()
+        partial.add(family, ["", "2", ""], UInt64(1))
+        partial.add(family, ["1", "", "3"], UInt64(2))
+        partial.add(family, ["", "", ""], UInt64(3))
+        partial.add(family, ["1", "2", "3"], UInt64(4))
+        var scrape = MetricSink()
+        scrape.merge(partial, prefixLabels: ["netns"], values: [""])
+        scrape.merge(partial, prefixLabels: ["netns"], values: ["n"])
+        for format in [ExpositionFormat.text, .openMetrics] {
+            let lines = ExpositionEncoder(format: format).encode(scrape.sortedFamilies()).split(separator: "\n").filter { !$0.hasPrefix("#") }
+            #expect(lines == [
+                "x_info 3", "x_info{b=\"2\"} 1", "x_info{a=\"1\",c=\"3\"} 2", "x_info{a=\"1\",b=\"2\",c=\"3\"} 4",
+                "x_info{netns=\"n\"} 3", "x_info{netns=\"n\",b=\"2\"} 1", "x_info{netns=\"n\",a=\"1\",c=\"3\"} 2",
+                "x_info{netns=\"n\",a=\"1\",b=\"2\",c=\"3\"} 4",
+            ], "\(format)")
+        }
+    }
+
     @Test func openMetricsNamesCounterFamiliesWithoutTotalAndEndsWithEOF() {
         let text = ExpositionEncoder(format: .openMetrics).encode(sink().sortedFamilies())
         #expect(text.contains("# TYPE x_bytes counter\n"))

@@ -499,9 +499,28 @@ def values_equal(expected, got_text):
         return False
 
 
+def with_contract_labels(name, labels, misordered):
+    """The exporter leaves out a label whose value is empty (Prometheus reads an absent label as
+    ""). For a contract family the labels it wrote must come in the contract's order; the ones
+    left out are put back as "" so every series is compared with its full label set. A label
+    written with an empty value, or out of order, or not in the contract is recorded."""
+    contract = FAMILIES.get(name)
+    if contract is None:
+        return labels
+    names = contract[1]
+    written = [k for k, _ in labels]
+    if any(v == "" for _, v in labels) or written != [k for k in names if k in written]:
+        misordered.append((name, labels))
+        return labels
+    given = dict(labels)
+    return [(k, given.get(k, "")) for k in names]
+
+
 class Scrape:
     def __init__(self, text):
-        self.samples, self.types = parse_exposition(text)
+        parsed, self.types = parse_exposition(text)
+        self.misordered = []
+        self.samples = [(name, with_contract_labels(name, labels, self.misordered), value) for name, labels, value in parsed]
         self.by_key = {}
         self.duplicates = []
         for name, labels, value in self.samples:
@@ -518,7 +537,9 @@ class Scrape:
 
 
 def fmt_labels(labels):
-    return "{" + ",".join('%s="%s"' % (k, v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")) for k, v in labels) + "}"
+    """Labels as the exporter writes them: empty values left out, no braces when none is left."""
+    text = ",".join('%s="%s"' % (k, v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")) for k, v in labels if v != "")
+    return "{" + text + "}" if text else ""
 
 
 def compare_namespace(rep, scrape, snap):
@@ -626,6 +647,11 @@ def check_families(rep, scrape, namespaces):
             rep.fail("%s label names: expected %s got %s" % (family, ",".join(names), ",".join(k for k, _ in bad[0])))
         elif series:
             rep.ok("%s label names %s (%d series)" % (family, ",".join(names), len(series)))
+    if scrape.misordered:
+        rep.fail("labels as the contract orders them, empty ones left out: expected every series got %d others: %s" % (
+            len(scrape.misordered), "; ".join(n + fmt_labels(l) for n, l in scrape.misordered[:5])))
+    else:
+        rep.ok("labels in the contract's order, empty ones left out")
     for name in sorted({n for n, _, _ in scrape.samples if n.startswith("ipvs_") and n not in FAMILIES}):
         rep.note("%s is not in the contract: not checked" % name)
     if scrape.duplicates:

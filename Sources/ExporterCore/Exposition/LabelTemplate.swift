@@ -1,47 +1,60 @@
-/// The fixed text around one family's label values, rendered once per family: `name{a="`,
-/// `",b="`, …, `"} ` (or `name ` without labels). Writing a sample is then its values, escaped,
+/// The fixed text around one family's label values, rendered once per family: for each label
+/// `name{label="` (when it is the first written) and `",label="` (after another), and the end,
+/// `"} ` (or `name ` when no label was written). Writing a sample is then its values, escaped,
 /// between these pieces: no per-sample formatting of names, quotes or commas.
+///
+/// A label whose value is empty is not written. Prometheus treats an empty label value as no
+/// label at all (the series is the same either way), and most of the labels of a Swarm load
+/// balancer's series are empty: a firewall-mark service has no protocol, address or port. Left
+/// out, a 2,000 × 10 table's exposition is a quarter smaller.
 struct LabelTemplate: Sendable {
     /// Every piece, back to back.
     private let text: [UInt8]
-    /// Where each piece is in `text`: one before each label value, then the closing piece.
-    private let pieces: [Range<Int>]
+    /// For each label: where `name{label="` is in `text`.
+    private let first: [Range<Int>]
+    /// For each label: where `",label="` is in `text`.
+    private let next: [Range<Int>]
+    /// Where `"} ` and `name ` are in `text`.
+    private let close: Range<Int>
+    private let bare: Range<Int>
 
     init(metricName: String, labelNames: [String]) {
-        var strings: [String]
-        if let first = labelNames.first {
-            strings = ["\(metricName){\(first)=\""] + labelNames.dropFirst().map { "\",\($0)=\"" } + ["\"} "]
-        } else {
-            strings = [metricName + " "]
-        }
         var text: [UInt8] = []
-        var pieces: [Range<Int>] = []
-        for string in strings {
+        func piece(_ string: String) -> Range<Int> {
             let start = text.count
             text.append(contentsOf: string.utf8)
-            pieces.append(start..<text.count)
+            return start..<text.count
         }
+        first = labelNames.map { piece("\(metricName){\($0)=\"") }
+        next = labelNames.map { piece("\",\($0)=\"") }
+        close = piece("\"} ")
+        bare = piece(metricName + " ")
         self.text = text
-        self.pieces = pieces
     }
 
     /// Writes the metric name and labels of one sample, up to the space before its value: the
     /// label values are `leading` followed by `values`, one per label name.
     func write(_ leading: [String], _ values: [String], to out: inout [UInt8]) {
         text.withUnsafeBufferPointer { text in
-            var piece = 0
-            for value in leading where piece < pieces.count - 1 {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[pieces[piece]]))
-                out.appendLabelValue(value)
-                piece += 1
+            var label = 0
+            var written = false
+            for value in leading where label < first.count {
+                write(value, label: label, written: &written, text: text, to: &out)
+                label += 1
             }
-            for value in values where piece < pieces.count - 1 {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[pieces[piece]]))
-                out.appendLabelValue(value)
-                piece += 1
+            for value in values where label < first.count {
+                write(value, label: label, written: &written, text: text, to: &out)
+                label += 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[pieces[pieces.count - 1]]))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[written ? close : bare]))
         }
+    }
+
+    private func write(_ value: String, label: Int, written: inout Bool, text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard !value.isEmpty else { return }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[written ? next[label] : first[label]]))
+        out.appendLabelValue(value)
+        written = true
     }
 }
 

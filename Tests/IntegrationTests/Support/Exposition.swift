@@ -45,13 +45,14 @@ enum Exposition {
     }
 }
 
+/// A label the exporter left out because its value is empty matches "" (Prometheus's reading).
 extension Array where Element == Series {
     func value(_ name: String, _ labels: [String: String]) -> String? {
-        first { series in series.name == name && labels.allSatisfy { series.labels[$0.key] == $0.value } }?.value
+        first { series in series.name == name && labels.allSatisfy { (series.labels[$0.key] ?? "") == $0.value } }?.value
     }
 
     func all(_ name: String, _ labels: [String: String] = [:]) -> [Series] {
-        filter { series in series.name == name && labels.allSatisfy { series.labels[$0.key] == $0.value } }
+        filter { series in series.name == name && labels.allSatisfy { (series.labels[$0.key] ?? "") == $0.value } }
     }
 }
 
