@@ -17,9 +17,22 @@ struct BackendSamples {
 
     /// Adds the backends of one service, in the order of their label values.
     mutating func add(_ destinations: [IPVSDestination], identity: [String], traffic: Bool, details: Bool) {
-        let labeled = destinations
-            .map { destination in (destination, labels: identity + [destination.address.description, String(destination.port)]) }
-            .sorted { Sample.labelValuesPrecede($0.labels, $1.labels) }
+        // One label array per backend, shared by its samples. Every one starts with the service's
+        // identity, so the backends' order is that of their address and port labels alone.
+        let labels = destinations.map { destination in
+            var values: [String] = []
+            values.reserveCapacity(identity.count + 2)
+            values.append(contentsOf: identity)
+            values.append(destination.address.description)
+            values.append(String(destination.port))
+            return values
+        }
+        let last = identity.count
+        let order = labels.indices.sorted { left, right in
+            let (a, b) = (labels[left], labels[right])
+            return a[last] != b[last] ? a[last] < b[last] : a[last + 1] < b[last + 1]
+        }
+        let labeled = order.lazy.map { (destinations[$0], labels[$0]) }
         for (destination, labels) in labeled {
             let counters = destination.statistics
             connections.append(Sample(labelValues: labels, value: .unsigned(counters.connections)))
