@@ -28,6 +28,23 @@ import Testing
         #expect(snmp.contains { $0.name == "Udp_NoPorts" })
     }
 
+    @Test func everyTableIsReadFromTheOpeningThreadsNamespace() {
+        for source in ProcFields.Source.allCases {
+            #expect(source.path == "/proc/thread-self/net/" + source.file)
+        }
+    }
+
+    @Test func theDefaultFieldListSelectsExactlyItsFields() throws {
+        let filter = try NameFilter(include: ProcFields.defaultPattern, exclude: nil)
+        for field in ProcFields.defaultFields {
+            #expect(filter.accepts(field))
+            #expect(!filter.accepts(field + "X"))
+            #expect(!filter.accepts(String(field.dropLast())))
+        }
+        #expect(!filter.accepts("TcpExt_TCPHPHits"))
+        #expect(!filter.accepts(""))
+    }
+
     @Test func snmp6HasOneValuePerLine() throws {
         let text = try Self.fixture("snmp6")
         let values = try ProcNetParsers.singleColumn(text, file: "snmp6")

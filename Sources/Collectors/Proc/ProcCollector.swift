@@ -55,7 +55,7 @@ public struct ProcCollector: NamespaceCollector {
     public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {
         var tables: [(ProcFields.Source, ProcFile)] = []
         for source in ProcFields.Source.allCases {
-            let opened = Self.openFile("/proc/thread-self/net/\(source.file)", rendersInOnePiece: true)
+            let opened = Self.openFile(source.path, rendersInOnePiece: true)
             switch opened {
             case .success(let file): tables.append((source, file))
             case .failure(let failure) where source.isOptional && failure.isMissing: continue

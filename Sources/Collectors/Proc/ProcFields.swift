@@ -16,6 +16,18 @@ enum ProcFields {
             }
         }
 
+        /// The file inside the namespace of the thread that opens it. A literal: the readers of
+        /// 1,000 namespaces share it instead of keeping 5,000 copies.
+        var path: String {
+            switch self {
+            case .snmp: "/proc/thread-self/net/snmp"
+            case .snmp6: "/proc/thread-self/net/snmp6"
+            case .netstat: "/proc/thread-self/net/netstat"
+            case .sockstat: "/proc/thread-self/net/sockstat"
+            case .sockstat6: "/proc/thread-self/net/sockstat6"
+            }
+        }
+
         /// The metric name prefix; sockstat6 shares sockstat's (its protocols end in 6).
         var prefix: String {
             switch self {
