@@ -1,4 +1,4 @@
-public import ExporterCore
+import ExporterCore
 
 /// Turns the Docker Engine API's network and service descriptions into a `SwarmSnapshot` (pure).
 enum SwarmSnapshotBuilder {

@@ -1,4 +1,4 @@
-public import ExporterCore
+import ExporterCore
 
 /// The families of the ipvs collector.
 enum IPVSMetrics {

@@ -1,4 +1,4 @@
-public import ExporterCore
+import ExporterCore
 import NIOConcurrencyHelpers
 
 /// Which /proc/net fields the proc collector exports and their families, shared by the readers of

@@ -28,7 +28,7 @@ struct SwarmDirectoryService: Service {
     let directory: DockerSwarmDirectory
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await directory.run()
         }
         try? await gracefulShutdown()
