@@ -49,9 +49,10 @@ public struct NameFilter: Sendable {
 ///
 /// A pattern that is only names joined by `|` (letters, digits, `_`, `-`; the proc collector's
 /// default field list is one) is matched as a set of those names: what the anchored regex would
-/// accept, without compiling it. Swift's regex engine is then never loaded for the default
-/// configuration: its parser and matcher code (~1.7 MB of the process's pages) and the compiled
-/// program (~0.35 MB of heap) stay out of memory.
+/// accept, without compiling it. Swift's regex engine then never runs for the default
+/// configuration: its libraries stay linked, but the parser and matcher pages it would touch
+/// (measured at 1,000 namespaces: 1.7 MB of resident library pages fell to 0.9 MB) and the
+/// compiled program (~0.35 MB of heap) stay out of memory.
 struct AnchoredRegex: @unchecked Sendable {
     private enum Matcher {
         case names(Set<String>)
