@@ -1,17 +1,32 @@
 import Logging
-import NIOConcurrencyHelpers
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// One collector's reader in one namespace, used by one scrape at a time.
-///
-/// A collection that is still running when the next scrape comes (a hung socket) makes that
-/// scrape report the collector as failed at once instead of queueing behind it.
+/// One collector's reader in one namespace. One collection runs at a time; a scrape that finds a
+/// collection in flight (an HA pair of Prometheus servers scraping at the same moment) waits for
+/// it and shares its outcome instead of reading the same kernel tables a second time, or failing.
 final class ReaderSlot: @unchecked Sendable {
     let collectorName: String
-    private let lock = NIOLock()
-    // `reader` is only used by the thread that set `busy` (guarded by `lock`).
-    private let reader: (any NamespaceReader)?
-    private var busy = false
     let openError: String?
+    // `reader` is only used by the caller that started the collection in flight (see `State`).
+    private let reader: (any NamespaceReader)?
+    private let monitor = Monitor()
+    /// Guarded by `monitor`.
+    private var state = State()
+
+    private struct State {
+        /// Collections started so far; the one in flight, if any, is number `started`.
+        var started = 0
+        var inFlight = false
+        /// The outcome of collection number `finished` (the last one that ended).
+        var finished = 0
+        /// Scrapes waiting for the collection in flight.
+        var waiting = 0
+        /// The outcome of collection number `finished`, kept only while scrapes wait for it: held
+        /// between scrapes it would double the memory of every namespace's samples.
+        var outcome: CollectionOutcome?
+    }
 
     init(collectorName: String, reader: any NamespaceReader) {
         self.collectorName = collectorName
@@ -27,26 +42,54 @@ final class ReaderSlot: @unchecked Sendable {
 
     var isOpen: Bool { openError == nil }
 
-    /// Collects into a fresh sink. Blocking: call it from a thread that may block.
+    /// Scrapes waiting for the collection in flight now.
+    var waiters: Int {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return state.waiting
+    }
+
+    /// Collects into a fresh sink, or, when a collection is already in flight, waits until
+    /// `deadline` for it and returns its outcome. Blocking: call it from a thread that may block.
     /// A reader that throws keeps what it recorded before (`outcome.sink`) and fails the collector.
-    func collect(logger: Logger) -> CollectionOutcome {
-        if let openError { return CollectionOutcome(sink: MetricSink(), failure: CollectionFailure(openError)) }
-        let claimed: (any NamespaceReader)? = lock.withLock {
-            guard !busy else { return nil }
-            busy = true
-            return reader
+    func collect(logger: Logger, deadline: ContinuousClock.Instant) -> CollectionOutcome {
+        guard let reader else { return CollectionOutcome(sink: MetricSink(), failure: CollectionFailure(openError ?? "not opened")) }
+        monitor.lock()
+        if state.inFlight {
+            let awaited = state.started
+            state.waiting += 1
+            while state.finished < awaited {
+                guard monitor.wait(until: deadline) else { break }
+            }
+            let shared = state.finished >= awaited ? state.outcome : nil
+            state.waiting -= 1
+            if state.waiting == 0 { state.outcome = nil }
+            monitor.unlock()
+            return shared ?? CollectionOutcome(
+                sink: MetricSink(),
+                failure: CollectionFailure("the collection in flight for another scrape did not finish before this scrape's deadline"))
         }
-        guard let claimed else {
-            return CollectionOutcome(sink: MetricSink(), failure: CollectionFailure("the previous collection has not finished yet"))
-        }
-        defer { lock.withLock { busy = false } }
+        state.started += 1
+        state.inFlight = true
+        let number = state.started
+        monitor.unlock()
+
         var sink = MetricSink()
+        let outcome: CollectionOutcome
         do {
-            try claimed.collect(into: &sink, logger: logger)
-            return CollectionOutcome(sink: sink, failure: nil)
+            try reader.collect(into: &sink, logger: logger)
+            outcome = CollectionOutcome(sink: sink, failure: nil)
         } catch {
-            return CollectionOutcome(sink: sink, failure: CollectionFailure("\(error)"))
+            outcome = CollectionOutcome(sink: sink, failure: CollectionFailure("\(error)"))
         }
+
+        monitor.lock()
+        state.inFlight = false
+        state.finished = number
+        state.outcome = state.waiting > 0 ? outcome : nil
+        monitor.broadcast()
+        monitor.unlock()
+        return outcome
     }
 }
 

@@ -14,6 +14,8 @@ struct MetricsEndpoint: Sendable {
     let defaultTimeout: Duration
     let timeoutOffset: Duration
     let inFlight = NIOLockedValueBox(0)
+    /// Scrapes at the same moment share one collection and one copy of its samples.
+    let collections = CollectionSharing<[MetricFamily]>()
     let logger: Logger
 
     static let scrapeTimeoutHeader = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
@@ -27,14 +29,31 @@ struct MetricsEndpoint: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "too many concurrent scrapes (--web.max-requests \(maxConcurrentScrapes))\n")))
         }
 
-        let format = ExpositionFormat.negotiate(accept: request.headers[values: .accept].joined(separator: ","))
-        let sink = await scraper.scrape(timeout: timeout(for: request))
-        let gzip = ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding].joined(separator: ","))
-        var headers: HTTPFields = [.contentType: format.contentType, .vary: "Accept, Accept-Encoding"]
-        if gzip { headers[.contentEncoding] = "gzip" }
+        let format = Self.format(for: request)
+        let timeout = timeout(for: request)
+        let scraper = self.scraper
+        let (families, _) = await collections.value(deadline: .now + timeout) {
+            await scraper.scrape(timeout: timeout).sortedFamilies()
+        }
+        let gzip = Self.gzip(for: request)
         // The body is encoded while it is sent; the admission ends with it.
-        let body = ExpositionBody.make(sink.sortedFamilies(), encoder: ExpositionEncoder(format: format), gzip: gzip, admission: admission)
-        return Response(status: .ok, headers: headers, body: body)
+        let body = ExpositionBody.make(families, encoder: ExpositionEncoder(format: format), gzip: gzip, admission: admission)
+        return Response(status: .ok, headers: Self.headers(for: request), body: body)
+    }
+
+    /// The headers of a scrape's answer to `request` (also HEAD's answer).
+    static func headers(for request: Request) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: format(for: request).contentType, .vary: "Accept, Accept-Encoding"]
+        if gzip(for: request) { headers[.contentEncoding] = "gzip" }
+        return headers
+    }
+
+    private static func format(for request: Request) -> ExpositionFormat {
+        ExpositionFormat.negotiate(accept: request.headers[values: .accept].joined(separator: ","))
+    }
+
+    private static func gzip(for request: Request) -> Bool {
+        ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding].joined(separator: ","))
     }
 
     /// Prometheus' own timeout for this scrape minus the offset, or the default; never below 100 ms.
