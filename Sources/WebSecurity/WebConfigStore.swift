@@ -43,25 +43,36 @@ public final class WebConfigStore: Sendable {
     public var current: WebSecurityState {
         state.withLockedValue { loaded in
             let now = FileSetFingerprint(files: loaded.fingerprint.files)
-            guard now != loaded.fingerprint else { return loaded.active }
-            do {
-                let reloaded = try Self.load(path)
-                let candidate = reloaded.active
-                guard (candidate.tls != nil) == servesTLS else {
-                    throw WebConfigError(servesTLS
-                        ? "\(path): tls_server_config was removed; switching from HTTPS to HTTP needs a restart"
-                        : "\(path): tls_server_config was added; switching from HTTP to HTTPS needs a restart")
-                }
-                loaded = reloaded
-                logger.info("web config reloaded", metadata: [
-                    "file": "\(path)", "tls": "\(candidate.tls != nil)", "basic_auth_users": "\(candidate.configuration.users.count)",
-                ])
-            } catch {
-                // Remember this state of the files so the failure is logged once, not per request.
-                loaded.fingerprint = now
-                logger.error("web config reload failed; keeping the last good one", metadata: ["file": "\(path)", "error": "\(error)"])
-            }
+            if now != loaded.fingerprint { reload(&loaded, seen: now) }
             return loaded.active
+        }
+    }
+
+    /// Reads the file again now, changed or not (SIGHUP), with the same rules as an automatic
+    /// reload: a broken file is logged and the last good configuration stays in force.
+    public func reloadNow() {
+        state.withLockedValue { loaded in
+            reload(&loaded, seen: FileSetFingerprint(files: loaded.fingerprint.files))
+        }
+    }
+
+    private func reload(_ loaded: inout Loaded, seen now: FileSetFingerprint) {
+        do {
+            let reloaded = try Self.load(path)
+            let candidate = reloaded.active
+            guard (candidate.tls != nil) == servesTLS else {
+                throw WebConfigError(servesTLS
+                    ? "\(path): tls_server_config was removed; switching from HTTPS to HTTP needs a restart"
+                    : "\(path): tls_server_config was added; switching from HTTP to HTTPS needs a restart")
+            }
+            loaded = reloaded
+            logger.info("web config reloaded", metadata: [
+                "file": "\(path)", "tls": "\(candidate.tls != nil)", "basic_auth_users": "\(candidate.configuration.users.count)",
+            ])
+        } catch {
+            // Remember this state of the files so the failure is logged once, not per request.
+            loaded.fingerprint = now
+            logger.error("web config reload failed; keeping the last good one", metadata: ["file": "\(path)", "error": "\(error)"])
         }
     }
 }

@@ -18,28 +18,16 @@ public enum ExpositionFormat: Sendable, Hashable {
         guard let accept else { return .text }
         var openMetricsQuality = 0.0
         var textQuality = 0.0
-        for range in accept.split(separator: ",") {
-            let parts = range.split(separator: ";").map(\.trimmedWhitespace)
-            guard let mediaType = parts.first?.lowercased() else { continue }
-            var quality = 1.0
-            var version: String?
-            for parameter in parts.dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map(\.trimmedWhitespace)
-                guard pair.count == 2 else { continue }
-                switch pair[0].lowercased() {
-                case "q": quality = Double(pair[1]) ?? 0
-                case "version": version = pair[1]
-                default: break
-                }
-            }
-            switch mediaType {
+        for range in HeaderElement.parse(accept) {
+            switch range.value {
             case "application/openmetrics-text":
                 // We speak 1.0.0 (and 0.0.1, which is the same text); an unknown version is not ours.
+                let version = range.parameter("version")
                 if version == nil || version == "1.0.0" || version == "0.0.1" {
-                    openMetricsQuality = max(openMetricsQuality, quality)
+                    openMetricsQuality = max(openMetricsQuality, range.quality)
                 }
             case "text/plain", "text/*", "*/*":
-                textQuality = max(textQuality, quality)
+                textQuality = max(textQuality, range.quality)
             default:
                 break
             }

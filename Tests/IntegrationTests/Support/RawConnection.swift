@@ -5,10 +5,15 @@ import Foundation
 final class RawConnection {
     let descriptor: Int32
 
-    /// Connects to 127.0.0.1:`port`; every read waits at most `readTimeout`.
-    init(port: Int, readTimeout: Duration = .seconds(5)) throws {
+    /// Connects to 127.0.0.1:`port`; every read waits at most `readTimeout`. `receiveBuffer`
+    /// (SO_RCVBUF, set before connecting) makes a client that stalls quickly: the server can hand
+    /// the kernel little of its answer before it has to wait.
+    init(port: Int, readTimeout: Duration = .seconds(5), receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Self.failure("socket") }
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
