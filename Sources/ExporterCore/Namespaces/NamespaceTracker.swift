@@ -33,6 +33,7 @@ public final class NamespaceTracker: @unchecked Sendable {
     private let lock = NIOLock()
     private var opened: [String: Opened] = [:]   // by path; guarded by `lock`
     private var reportedDown: [String: String] = [:]  // last down reason logged per path; guarded
+    private var reportedRefusals = 0  // namespaces refused for want of descriptors, as last logged; guarded
 
     public init(collectors: [any NamespaceCollector]) {
         self.collectors = collectors
@@ -48,17 +49,44 @@ public final class NamespaceTracker: @unchecked Sendable {
         }
         for path in released { logger.info("namespace no longer selected; readers closed", metadata: ["path": "\(path)"]) }
 
-        return await withTaskGroup(of: (Int, NamespaceState).self) { group in
+        let allowance = DescriptorAllowance()
+        let states = await withTaskGroup(of: (Int, NamespaceState).self) { group in
             for (index, target) in targets.enumerated() {
-                group.addTask { (index, await self.state(of: target, logger: logger)) }
+                group.addTask { (index, await self.state(of: target, allowance: allowance, logger: logger)) }
             }
             var states = [NamespaceState?](repeating: nil, count: targets.count)
             for await (index, state) in group { states[index] = state }
             return states.map { $0! }
         }
+        reportRefusals(allowance, logger: logger)
+        return states
     }
 
-    private func state(of target: NamespaceTarget, logger: Logger) async -> NamespaceState {
+    /// One line for all the namespaces that could not be opened for want of descriptors (one per
+    /// namespace would be hundreds), when their number changes.
+    private func reportRefusals(_ allowance: DescriptorAllowance, logger: Logger) {
+        let refused = allowance.refused
+        let changed = lock.withLock {
+            defer { reportedRefusals = refused }
+            return reportedRefusals != refused
+        }
+        guard changed, let limit = allowance.limit else { return }
+        if refused == 0 {
+            logger.info("every selected namespace fits under the open file limit again", metadata: ["limit": "\(limit)"])
+        } else {
+            logger.error("namespaces not opened: the open file limit is nearly reached; they report netns_up 0 until it is raised", metadata: [
+                "namespaces": "\(refused)", "limit": "\(limit)", "reserve": "\(FileDescriptors.reserve(limit: limit))",
+                "open": "\(FileDescriptors.openCount.map(String.init) ?? "?")",
+                "descriptors_per_namespace": "\(FileDescriptors.perNamespace(collectors: collectors.count))",
+            ])
+        }
+    }
+
+    static func descriptorShortage(limit: Int?) -> String {
+        "not opened: the open file limit (\(limit.map(String.init) ?? "?")) is nearly reached; raise it (ulimit -n, or ulimits: nofile: in the stack)"
+    }
+
+    private func state(of target: NamespaceTarget, allowance: DescriptorAllowance, logger: Logger) async -> NamespaceState {
         let current: NamespaceIdentity
         switch NamespaceIdentity.of(path: target.path) {
         case .success(let identity):
@@ -85,7 +113,18 @@ public final class NamespaceTracker: @unchecked Sendable {
             ])
         }
 
+        if existing?.identity != current, case .failure(let refusal) = NamespaceFileCheck.check(path: target.path) {
+            lock.withLock { opened[target.path] = nil }
+            return down(target, reason: refusal.description, logger: logger)
+        }
         let toOpen = reopen.map { (index: $0, collector: collectors[$0]) }
+        guard allowance.take(FileDescriptors.perNamespace(collectors: toOpen.count)) else {
+            // Logged once for all such namespaces by `reportRefusals`; the working readers of a
+            // namespace that only lacks some are kept.
+            if let existing, existing.identity == current { return .up(target, existing.slots) }
+            lock.withLock { opened[target.path] = nil }  // readers of a namespace no longer there
+            return .down(target, reason: Self.descriptorShortage(limit: allowance.limit))
+        }
         let label = target.label
         let path = target.path
         let result = await NamespaceThread.run(in: path) { identity in

@@ -21,5 +21,14 @@ public enum ExporterMetrics {
         "swarm_ipvs_exporter_docker_api_errors_total",
         "Failed refreshes of the Swarm names from the Docker Engine API (the last good names are kept). Absent when Docker is off.")
 
-    public static let all = [buildInfo, netnsUp, collectorSuccess, collectorDuration, dockerAPIErrors]
+    /// The names and meaning of client_golang's process collector, so dashboards made for any
+    /// exporter work here too.
+    public static let openDescriptors = MetricDescriptor.gauge(
+        "process_open_fds",
+        "Number of open file descriptors.")
+    public static let maxDescriptors = MetricDescriptor.gauge(
+        "process_max_fds",
+        "Maximum number of open file descriptors.")
+
+    public static let all = [buildInfo, netnsUp, collectorSuccess, collectorDuration, dockerAPIErrors, openDescriptors, maxDescriptors]
 }

@@ -16,7 +16,9 @@ public final class Scraper: Sendable {
     private let swarm: (any SwarmDirectory)?
     /// The last failure logged per collector and namespace: a failure that repeats every scrape
     /// is logged as an error once, then at debug level until it changes.
-    private let loggedFailures = NIOLockedValueBox<[String: String]>([:])
+    private let loggedFailures = ReasonLog()
+    /// The last failure logged per unreadable glob.
+    private let loggedGlobs = ReasonLog()
 
     /// - Parameters:
     ///   - threadPool: where blocking reads run (never a thread that enters a namespace).
@@ -48,9 +50,13 @@ public final class Scraper: Sendable {
         sink.declare(ExporterMetrics.collectorSuccess)
         sink.declare(ExporterMetrics.collectorDuration)
         if let swarm { sink.add(ExporterMetrics.dockerAPIErrors, [], swarm.apiErrors) }
+        if let open = FileDescriptors.openCount { sink.add(ExporterMetrics.openDescriptors, [], UInt64(open)) }
+        if let limit = FileDescriptors.limit { sink.add(ExporterMetrics.maxDescriptors, [], UInt64(limit)) }
 
+        let selection = selector.select()
+        reportUnreadableGlobs(selection)
         // In label order, so a namespace's place in it is its rank when the families are sorted.
-        let states = await tracker.refresh(selector.targets(), logger: logger).sorted { $0.target.label < $1.target.label }
+        let states = await tracker.refresh(selection.targets, logger: logger).sorted { $0.target.label < $1.target.label }
         await withTaskGroup(of: Harvest.self) { group in
             for (rank, state) in states.enumerated() {
                 group.addTask {
@@ -106,7 +112,7 @@ public final class Scraper: Sendable {
                         guard start < instant else {
                             return (CollectionOutcome(sink: MetricSink(), failure: CollectionFailure("the scrape deadline passed before it could start")), .zero)
                         }
-                        let result = slot.collect(logger: logger)
+                        let result = slot.collect(logger: logger, deadline: instant)
                         return (result, ContinuousClock.now - start)
                     }
                 }
@@ -164,13 +170,22 @@ public final class Scraper: Sendable {
 }
 
 extension Scraper {
-    fileprivate func noteFailure(_ failure: CollectionFailure?, collector: String, netns: String) {
-        let key = "\(collector)\u{0}\(netns)"
-        let message = failure?.description
-        let changed = loggedFailures.withLockedValue { logged -> Bool in
-            defer { logged[key] = message }
-            return logged[key] != message
+    fileprivate func reportUnreadableGlobs(_ selection: NamespaceSelector.Selection) {
+        let failed = Dictionary(selection.unreadable.map { ($0.pattern, $0.error.description) }) { first, _ in first }
+        for pattern in selector.patterns where NamespaceSelector.isGlob(pattern) {
+            let reason = failed[pattern]
+            guard loggedGlobs.record(reason, for: pattern) else { continue }
+            if let reason {
+                logger.error("cannot expand a --namespace-path glob; keeping the namespaces it matched last", metadata: ["pattern": "\(pattern)", "error": "\(reason)"])
+            } else {
+                logger.info("--namespace-path glob readable again", metadata: ["pattern": "\(pattern)"])
+            }
         }
+    }
+
+    fileprivate func noteFailure(_ failure: CollectionFailure?, collector: String, netns: String) {
+        let message = failure?.description
+        let changed = loggedFailures.record(message, for: "\(collector)\u{0}\(netns)")
         guard let message else {
             if changed { logger.info("collector recovered", metadata: ["collector": "\(collector)", "netns": "\(netns)"]) }
             return

@@ -1,3 +1,4 @@
+import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,6 +14,13 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(call): \(String(cString: strerror(errno)))"
+        "\(call): \(Self.describe(errno))"
+    }
+
+    /// The errno's text and symbolic name: "Too many open files (EMFILE)".
+    public static func describe(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        guard let name = clinux_errno_name(code) else { return text }
+        return "\(text) (\(String(cString: name)))"
     }
 }

@@ -1,3 +1,8 @@
+import CLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What can go wrong talking to the kernel over netlink.
 public enum NetlinkError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A reply the parser cannot trust (lengths that do not add up, a truncated header).
@@ -19,10 +24,12 @@ public enum NetlinkError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// errno text without Foundation.
+/// errno text and name without Foundation: "Too many open files (EMFILE)".
 enum Errno {
     static func describe(_ code: Int32) -> String {
-        String(cString: strerror(code))
+        let text = String(cString: strerror(code))
+        guard let name = clinux_errno_name(code) else { return text }
+        return "\(text) (\(String(cString: name)))"
     }
 }
 

@@ -48,8 +48,9 @@ public final class NetlinkSocket {
         // free the handle a second time.
         let connected = nl_connect(handle, netlinkProtocol)
         guard connected == 0 else {
+            let error = Self.libraryError(connected, "nl_connect(protocol \(netlinkProtocol))")
             nl_socket_free(handle)
-            throw Self.libraryError(connected, "nl_connect(protocol \(netlinkProtocol))")
+            throw error
         }
         self.handle = handle
         self.netlinkProtocol = netlinkProtocol
@@ -223,7 +224,14 @@ public final class NetlinkSocket {
         return id
     }
 
-    static func libraryError(_ code: Int32, _ context: String) -> NetlinkError {
-        .library(code: code, message: String(cString: nl_geterror(code)), context: context)
+    /// libnl's error, with the errno the failed system call left when libnl's own code says no
+    /// more than "Unspecific failure" (it does for EMFILE and ENFILE, for one). Call it right
+    /// after the failed call, before anything else can change errno.
+    static func libraryError(_ code: Int32, _ context: String, errno systemError: Int32 = errno) -> NetlinkError {
+        var message = String(cString: nl_geterror(code))
+        if code == -Int32(NLE_FAILURE), systemError != 0 {
+            message += "; errno \(Errno.describe(systemError))"
+        }
+        return .library(code: code, message: message, context: context)
     }
 }

@@ -3,6 +3,7 @@ import Collectors
 import ExporterCore
 import Hummingbird
 import HummingbirdCore
+import HTTPTypes
 import ServiceLifecycle
 import SwarmDiscovery
 import Logging
@@ -43,6 +44,10 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.idle-timeout"),
             help: ArgumentHelp("Close a connection that sends nothing for this long (e.g. 60s).", valueName: "duration"))
     var idleTimeout = "60s"
+
+    @Option(name: .customLong("web.write-timeout"),
+            help: ArgumentHelp("Close a connection whose answer is not taken whole this long after it starts (a client that stopped reading).", valueName: "duration"))
+    var writeTimeout = "10s"
 
     @Option(name: .customLong("web.config.file"),
             help: ArgumentHelp("TLS and basic-auth settings in the Prometheus exporter-toolkit format (tls_server_config, basic_auth_users, http_server_config.headers); re-read when it or the files it names change.", valueName: "path"))
@@ -100,9 +105,13 @@ struct ExporterCommand: AsyncParsableCommand {
     var collectorValues: [String: [String: [String]]] = [:]
 
     static let defaultNamespacePath = "/var/run/docker/netns/ingress_sbox"
+    /// How long answers in flight may go on after SIGTERM before they are cancelled.
+    static let gracefulShutdownLimit: Duration = .seconds(3)
+    /// When the process ends after SIGTERM whatever still runs.
+    static let shutdownLimit: Duration = .seconds(6)
 
     enum CodingKeys: String, CodingKey {
-        case listenAddress, telemetryPath, maxRequests, idleTimeout, scrapeTimeout, scrapeTimeoutOffset
+        case listenAddress, telemetryPath, maxRequests, idleTimeout, writeTimeout, scrapeTimeout, scrapeTimeoutOffset
         case namespacePaths, namespaceInclude, namespaceExclude, collectors, logLevel, logFormat, printMetrics
         case dockerSocket, noDocker, dockerRefreshInterval, configFile, webConfigFile
     }
@@ -120,7 +129,7 @@ struct ExporterCommand: AsyncParsableCommand {
             throw ValidationError("--web.telemetry-path must not contain \(bad.value <= 0x20 || bad.value == 0x7F ? "spaces or control characters" : "\"\(bad)\"")")
         }
         guard (0...100_000).contains(maxRequests) else { throw ValidationError("--web.max-requests must be from 0 to 100000") }
-        for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset),
+        for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--web.write-timeout", writeTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset),
                               ("--docker.refresh-interval", dockerRefreshInterval)] {
             guard let duration = DurationParser.parse(value), duration < .seconds(86_400) else {
                 throw ValidationError("\(flag) \"\(value)\" is not a duration such as 500ms, 10s or 1m (under a day)")
@@ -160,6 +169,7 @@ struct ExporterCommand: AsyncParsableCommand {
             print(HelpText.metricList(registry: Self.registry), terminator: "")
             return
         }
+        StraySignals.ignoreUntilHandled()
         let level = Self.level(logLevel)!
         let format = LogfmtLogHandler.Format(rawValue: logFormat)!
         LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level, format: format) }
@@ -223,7 +233,7 @@ struct ExporterCommand: AsyncParsableCommand {
             "collectors": "\(enabledNames.joined(separator: ","))",
             "namespace_paths": "\(paths.joined(separator: ","))",
         ])
-        await StartupCheck.report(selector: selector, logger: logger)
+        try StartupCheck.report(selector: selector, namespaceCollectors: namespaceCollectors.count, logger: logger)
 
         let address = ListenAddress(listenAddress)!
         let endpoint = MetricsEndpoint(
@@ -235,6 +245,8 @@ struct ExporterCommand: AsyncParsableCommand {
         if let webConfig {
             router.add(middleware: WebSecurityMiddleware(store: webConfig, threadPool: threadPool))
         }
+        let landingHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        router.add(middleware: AllowedMethods(pages: ["/": { _ in landingHeaders }, telemetryPath: MetricsEndpoint.headers(for:)]))
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: landing)))
         }
@@ -242,7 +254,10 @@ struct ExporterCommand: AsyncParsableCommand {
 
         let idle = DurationParser.parse(idleTimeout)!
         let idleAmount = TimeAmount.nanoseconds(Int64(idle.seconds * 1e9))
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestReadTimeout(timeout: idleAmount)], idleTimeout: idleAmount)
+        let writeAmount = TimeAmount.nanoseconds(Int64(DurationParser.parse(writeTimeout)!.seconds * 1e9))
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestReadTimeout(timeout: idleAmount), ResponseWriteTimeout(timeout: writeAmount, logger: logger)],
+            idleTimeout: idleAmount)
         let server: HTTPServerBuilder
         if let webConfig, webConfig.servesTLS {
             server = HTTPServerBuilder { responder in
@@ -264,11 +279,19 @@ struct ExporterCommand: AsyncParsableCommand {
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
             services: globalCollectors.map { GlobalCollectorService(collector: $0, logger: logger) } as [any Service]
-                + (swarm.map { [SwarmDirectoryService(directory: $0)] } ?? []),
+                + (swarm.map { [SwarmDirectoryService(directory: $0)] } ?? [])
+                + [StraySignals(webConfig: webConfig, configFile: configFile, logger: logger)],
             logger: logger
         )
+        // SIGTERM: stop accepting and let answers in flight finish for a moment, then cancel
+        // them; the watchdog ends the process should anything still hold on. Together well
+        // inside the stack's 10 s stop_grace_period, whatever the clients do.
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: ShutdownWatchdog(limit: Self.shutdownLimit, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await ServiceGroup(configuration: group).run()
         } catch {
             try? await threadPool.shutdownGracefully()
             throw error

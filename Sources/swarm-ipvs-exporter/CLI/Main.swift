@@ -26,6 +26,10 @@ enum Main {
                 return
             }
             exporter.collectorValues = split.values
+            if let shortfall = ResourceLimits.addressSpaceShortfall() {
+                StandardError.write("swarm-ipvs-exporter: \(shortfall)\n")
+                exit(1)
+            }
             try await exporter.run()
         } catch {
             let code = ExporterCommand.exitCode(for: error)

@@ -31,8 +31,9 @@ final class ExporterProcess {
     /// Starts the exporter and waits until it answers `/` — with `readinessCurlArguments` (a client
     /// certificate, credentials) when it serves TLS or asks for authentication.
     /// - Parameter environment: variables added to the test's own environment (LD_PRELOAD, …).
+    /// - Parameter launcher: a command that runs the exporter (`prlimit --nofile=…`), or none.
     init(_ arguments: [String], in namespace: String? = nil, environment: [String: String] = [:],
-         scheme: String = "http", readinessCurlArguments: [String] = []) throws {
+         scheme: String = "http", readinessCurlArguments: [String] = [], launcher: [String] = []) throws {
         self.namespace = namespace
         self.scheme = scheme
         port = Self.randomPort()
@@ -45,7 +46,10 @@ final class ExporterProcess {
             let command = [Self.binary, "--web.listen-address", "127.0.0.1:\(port)"] + arguments
             if let namespace {
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["ip", "netns", "exec", namespace] + command
+                process.arguments = ["ip", "netns", "exec", namespace] + launcher + command
+            } else if !launcher.isEmpty {
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = launcher + command
             } else {
                 process.executableURL = URL(fileURLWithPath: Self.binary)
                 process.arguments = Array(command.dropFirst())
