@@ -46,7 +46,9 @@ struct LogfmtLogHandler: LogHandler {
 
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\n" }
+            // Anything but printable text without `=`, `"` and `\` is quoted and escaped: a raw tab,
+            // CR or backslash from a hostile value (a path, an API answer) would split or forge fields.
+            let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || $0 == "=" || $0 == "\"" || $0 == "\\" }
             return needsQuotes ? "\(key)=\"\(escape(value))\"" : "\(key)=\(value)"
         }.joined(separator: " ")
     }
@@ -63,8 +65,9 @@ struct LogfmtLogHandler: LogHandler {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
+            case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || scalar.value == 0x7F {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
