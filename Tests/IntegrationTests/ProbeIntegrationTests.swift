@@ -44,6 +44,9 @@ final class ProbeIntegrationTests {
                        "--local=/test/", "--host-record=web.test,10.1.2.3", "--log-queries", "--log-facility=\(scratch.path)/dnsmasq.log",
                        "--pid-file=\(scratch.path)/dnsmasq.pid", "--user=root", "--group=root"]
         for address in ["10.230.0.2", "10.230.0.3", "10.230.0.4", "10.230.0.5", "10.230.0.6"] { dnsmasq.append("--host-record=tasks.peers.test,\(address)") }
+        // 60 tasks: more A records than fit a 512-byte UDP answer (dnsmasq sets TC), on addresses
+        // of the client namespace's own loopback, where every dial is refused at once.
+        for address in Self.manyPeers { dnsmasq.append("--host-record=tasks.many.test,\(address)") }
         background.append(try start(in: server, dnsmasq))
         for _ in 0..<50 {   // both listeners up
             if (try? peers.exec(["python3", "-c", "import socket; socket.create_connection(('10.230.0.4', 10118), 1)"])) != nil,
@@ -83,6 +86,8 @@ final class ProbeIntegrationTests {
         throw Shell.Failure(command: command, output: output)
     }
 
+    static let manyPeers = (1...60).map { "127.0.1.\($0)" }
+
     /// Scrapes until `done` holds (the one round of probes has ended), at most 15 s.
     func settle(_ exporter: ExporterProcess, until done: ([Series]) -> Bool) throws -> [Series] {
         var series: [Series] = []
@@ -114,7 +119,7 @@ final class ProbeIntegrationTests {
             let web = ["host": "web.test", "protocol": proto]
             #expect(series.value("dns_lookup_duration_seconds_count", web) == "1", "\(proto): one answered lookup")
             #expect(series.all("dns_lookup_errors_total", web).allSatisfy { $0.value == "0" })
-            #expect(series.all("dns_lookup_errors_total", web).count == 5, "every reason has a series from the start")
+            #expect(series.all("dns_lookup_errors_total", web).count == 6, "every reason has a series from the start")
             #expect(series.value("dns_lookup_errors_total", ["host": "missing.test", "protocol": proto, "reason": "nxdomain"]) == "1")
             #expect(series.value("dns_lookup_errors_total", ["host": "example.org", "protocol": proto, "reason": "refused"]) == "1")
             let seconds = Double(series.value("dns_lookup_duration_seconds_sum", web) ?? "") ?? -1
@@ -169,5 +174,26 @@ final class ProbeIntegrationTests {
         #expect(dialled == Set(expected), "the ring after 10.230.0.3 (this node), skipping itself")
         #expect(!dialled.contains("10.230.0.3"))
         #expect(series.value("dial_duration_seconds_count", ["peer": "10.230.0.4"]) == "1")
+    }
+
+    @Test func aTruncatedUDPAnswerIsAskedAgainOverTCPForDiscoveryAndCountedForProbes() throws {
+        let exporter = try ExporterProcess(["--collectors", "dial-latency,dns", "--collector.dial.swarm-service", "many.test",
+                                            "--collector.dial.server", "10.220.0.2", "--collector.dial.interval", "1h",
+                                            "--collector.dial.timeout", "500ms", "--collector.dns.server", "10.220.0.2",
+                                            "--collector.dns.host", "tasks.many.test", "--collector.dns.interval", "1h"], in: client.name)
+        let udp = ["host": "tasks.many.test", "protocol": "udp"]
+        let tcp = ["host": "tasks.many.test", "protocol": "tcp"]
+        let series = try settle(exporter) { series in
+            series.value("dial_peers", [:]) == "60"
+                && Self.manyPeers.allSatisfy { Self.attempts(series, metric: "dial_duration_seconds", ["peer": $0]) == 1 }
+                && series.value("dns_lookup_duration_seconds_count", tcp) == "1" && series.value("dns_lookup_duration_seconds_count", udp) == "1"
+        }
+        #expect(series.value("dial_peers", [:]) == "60", "every task, not the ones a 512-byte UDP answer holds")
+        let refused = series.all("dial_errors_total").filter { $0.labels["reason"] == "refused" && $0.value == "1" }
+        #expect(refused.count == 60, "each of the 60 peers dialled once")
+        #expect(series.value("dns_lookup_errors_total", udp.merging(["reason": "truncated"]) { $1 }) == "1", "the UDP probe's answer was cut")
+        #expect(series.all("dns_lookup_errors_total", tcp).allSatisfy { $0.value == "0" }, "TCP carries the whole answer")
+        let log = (try? String(contentsOfFile: scratch.path + "/dnsmasq.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("query[A] tasks.many.test"), "dnsmasq answered")
     }
 }

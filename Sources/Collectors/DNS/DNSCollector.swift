@@ -22,12 +22,12 @@ public struct DNSCollector: GlobalCollector {
             labels: ["host", "protocol"])
         static let errors = MetricDescriptor.counter(
             "dns_lookup_errors_total",
-            "Failed lookups by reason: timeout (no answer in time), nxdomain, servfail, refused (REFUSED answer or connection refused), other.",
+            "Failed lookups by reason: timeout (no answer in time), nxdomain, servfail, refused (REFUSED answer or connection refused), truncated (a UDP answer with the TC bit: too many records for UDP, a client must ask again over TCP), other.",
             labels: ["host", "protocol", "reason"])
     }
 
     public static let metrics = [Metric.duration, Metric.errors]
-    static let reasons = ["timeout", "nxdomain", "servfail", "refused", "other"]
+    static let reasons = ["timeout", "nxdomain", "servfail", "refused", "truncated", "other"]
 
     struct Key: Hashable, Sendable {
         let host: String
@@ -99,6 +99,7 @@ public struct DNSCollector: GlobalCollector {
         switch result {
         case .success(let response):
             switch DNSMessage.ResponseCode(rawValue: response.responseCode) {
+            case .noError? where response.truncated: reason = "truncated"
             case .noError?: reason = nil
             case .nameError?: reason = "nxdomain"
             case .serverFailure?: reason = "servfail"

@@ -25,6 +25,16 @@ struct DNSResolver: Sendable {
         return nil
     }
 
+    /// A lookup as a stub resolver makes it: over UDP, and again over TCP when the UDP answer came
+    /// back truncated (TC). Docker's embedded DNS truncates `tasks.NAME` past about 30 tasks:
+    /// taken as it is, a truncated answer would hide the rest of the peers.
+    func lookup(_ name: String, type: DNSMessage.RecordType, timeout: Duration) throws(ProbeError) -> DNSMessage.Response {
+        let deadline = ContinuousClock.now + timeout
+        let answer = try query(name, type: type, transport: .udp, timeout: timeout)
+        guard answer.truncated else { return answer }
+        return try query(name, type: type, transport: .tcp, timeout: ContinuousClock.now.duration(to: deadline))
+    }
+
     func query(_ name: String, type: DNSMessage.RecordType, transport: Transport, timeout: Duration) throws(ProbeError) -> DNSMessage.Response {
         let deadline = ContinuousClock.now + timeout
         let id = UInt16.random(in: 0...UInt16.max)

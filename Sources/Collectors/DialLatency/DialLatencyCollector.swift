@@ -137,7 +137,7 @@ public struct DialLatencyCollector: GlobalCollector {
         let resolver = DNSResolver(server: server)
         let addresses: [String]
         do throws(ProbeError) {
-            addresses = try resolver.query("tasks.\(swarmService)", type: .a, transport: .udp, timeout: schedule.timeout).addresses
+            addresses = try resolver.lookup("tasks.\(swarmService)", type: .a, timeout: schedule.timeout).addresses
         } catch {
             logger.warning("dial-latency: cannot discover peers", metadata: ["name": "tasks.\(swarmService)", "error": "\(error)"])
             return peers
