@@ -21,8 +21,8 @@ import Testing
         try? await Task.sleep(for: .milliseconds(50))
         let second = await sharing.value(deadline: now + .seconds(6)) { await counter.next() }
         let leader = await first
-        #expect(leader.value == 1 && !leader.shared)
-        #expect(second.value == 1 && second.shared, "joined the collection in flight")
+        #expect(leader.value == 1 && leader.source == .collected)
+        #expect(second.value == 1 && second.source == .joined, "joined the collection in flight")
         #expect(await counter.count == 1)
     }
 
@@ -37,7 +37,7 @@ import Testing
         try? await Task.sleep(for: .milliseconds(50))
         let second = await sharing.value(deadline: now + .seconds(2)) { await counter.next() }
         _ = await first
-        #expect(!second.shared, "the collection in flight may end after this scrape's deadline")
+        #expect(second.source == .collected, "the collection in flight may end after this scrape's deadline")
         #expect(await counter.count == 2)
     }
 
@@ -47,6 +47,32 @@ import Testing
         let first = await sharing.value(deadline: .now + .seconds(5)) { await counter.next() }
         let second = await sharing.value(deadline: .now + .seconds(5)) { await counter.next() }
         #expect(first.value == 1 && second.value == 2)
-        #expect(!first.shared && !second.shared)
+        #expect(first.source == .collected && second.source == .collected)
+        #expect(sharing.heldResults == 2, "both answers still hold their results")
+        first.hold.release()
+        second.hold.release()
+        #expect(sharing.heldResults == 0)
+    }
+
+    @Test func pastTheHeldLimitTheNewestHeldResultIsServed() async {
+        let sharing = CollectionSharing<Int>(maximumHeld: 2)
+        let counter = Counter()
+        // Two answers that are never sent (stalled clients) hold results 1 and 2.
+        let stalled = [await sharing.value(deadline: .now + .seconds(5)) { await counter.next() },
+                       await sharing.value(deadline: .now + .seconds(5)) { await counter.next() }]
+        let third = await sharing.value(deadline: .now + .seconds(5)) { await counter.next() }
+        #expect(third.value == 2 && third.source == .held, "the newest held result, no third collection")
+        #expect(await counter.count == 2)
+        #expect(sharing.heldResults == 2)
+
+        // Once the stalled answers are cut, scrapes collect again.
+        for answer in stalled { answer.hold.release() }
+        third.hold.release()
+        let fourth = await sharing.value(deadline: .now + .seconds(5)) { await counter.next() }
+        #expect(fourth.value == 3 && fourth.source == .collected)
+        // Releasing twice changes nothing.
+        fourth.hold.release()
+        fourth.hold.release()
+        #expect(sharing.heldResults == 0)
     }
 }

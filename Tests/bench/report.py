@@ -240,6 +240,46 @@ def plot(ipvs, host, path):
     fig.savefig(path, dpi=110)
 
 
+def hostile_section(hostile):
+    """Markdown lines for hostile.json (Tests/bench/hostile_bench.py), or none."""
+    if not hostile:
+        return []
+    lines = ["", "### Hostile clients (on the host)", ""]
+    s = hostile.get("stalled")
+    if s:
+        again = lambda v: "%.1f s" % v if v is not None else "never (60 s)"
+        lines += [
+            "Clients that send `GET /metrics` with a 4 KiB receive buffer and never read; %d namespaces "
+            "with every /proc field (an answer of %d bytes), `--web.max-requests 40`, the default "
+            "`--web.write-timeout` (10 s). Resident memory (smaps_rollup): at rest after 10 scrapes, the "
+            "highest while the clients stall, at rest again after they were cut." % (
+                s["namespaces"], s["answer_bytes"]),
+            "",
+            "| stalled clients | RSS at rest | RSS while they stall (peak) | RSS after they were cut | a scrape served again |",
+            "|---|---|---|---|---|",
+            "| 4 at once (one shared collection) | %s | %s | %s | %s |" % (
+                mib(s["rest_kib"]), mib(s["simultaneous_4_peak_kib"]), mib(s["simultaneous_4_after_kib"]),
+                again(s["simultaneous_4_served_again_s"])),
+            "| 40, one every 0.25 s (at most 2 results held; past that a scrape gets the newest held one) | %s | %s | %s | %s |" % (
+                mib(s["rest_kib"]), mib(s["staggered_40_peak_kib"]), mib(s["staggered_40_after_kib"]),
+                again(s["staggered_40_served_again_s"])),
+            "",
+        ]
+    h = hostile.get("pairs")
+    if h:
+        lines += [
+            "HA pairs: %d pairs of scrapes started together (two threads), %d namespaces, collectors "
+            "interfaces, operstate, proc, conntrack; against %d single scrapes." % (h["pairs"], h["namespaces"], h["pairs"]),
+            "",
+            "| whole answers (every collector, every namespace) | median time, pair (both answers) | median time, single | CPU per pair | CPU per single |",
+            "|---|---|---|---|---|",
+            "| %d of %d | %s | %s | %s | %s |" % (h["whole_answers"], h["answers"], ms(h["pair_median_s"]),
+                                             ms(h["single_median_s"]), ms(h["pair_cpu_s"]), ms(h["single_cpu_s"])),
+            "",
+        ]
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -252,6 +292,7 @@ def main():
     ipvs = load(os.path.join(args.dir, "ipvs.json"))
     host = load(os.path.join(args.dir, "host.json"))
     lines, vt, verdicts = build(ipvs, host, args.mode)
+    lines += hostile_section(load(os.path.join(args.dir, "hostile.json")))
     print("\n".join(lines + vt))
     if args.markdown:
         kernel_vm = (ipvs or {}).get("kernel", "-")

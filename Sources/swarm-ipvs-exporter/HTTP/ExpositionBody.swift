@@ -11,8 +11,12 @@ import NIOCore
 enum ExpositionBody {
     static let pieceSize = 64 * 1024
 
-    /// - Parameter admission: released when the body is done with (see `ScrapeAdmission`).
-    static func make(_ families: [MetricFamily], encoder: ExpositionEncoder, gzip: Bool, admission: ScrapeAdmission) -> ResponseBody {
+    /// - Parameters:
+    ///   - admission: released when the body is done with (see `ScrapeAdmission`).
+    ///   - hold: released once the body is written or abandoned (a cut connection), after which
+    ///     free memory is given back: the families may have been the last copy.
+    static func make(_ families: [MetricFamily], encoder: ExpositionEncoder, gzip: Bool, admission: ScrapeAdmission,
+                     hold: CollectionSharing<[MetricFamily]>.Hold) -> ResponseBody {
         // The families are handed over to the writer, so that they are freed once written and
         // before the free memory is given back: held by the closure to its end, one scrape's
         // samples would stay resident as free heap until the next scrape.
@@ -23,6 +27,11 @@ enum ExpositionBody {
                 defer { families = [] }
                 return families
             }, size: pieceSize)
+            defer {
+                chunks = nil
+                hold.release()
+                MemoryPolicy.releaseFreeMemory()
+            }
             var piece: [UInt8] = []
             piece.reserveCapacity(pieceSize + 16 * 1024)
             let compressor = gzip ? try startCompressor() : nil
@@ -47,7 +56,6 @@ enum ExpositionBody {
                 try await writer.write(contentsOf: compressed)
             }
             try await writer.finish(nil)
-            MemoryPolicy.releaseFreeMemory()
         }
     }
 

@@ -32,12 +32,16 @@ struct MetricsEndpoint: Sendable {
         let format = Self.format(for: request)
         let timeout = timeout(for: request)
         let scraper = self.scraper
-        let (families, _) = await collections.value(deadline: .now + timeout) {
+        let (families, source, hold) = await collections.value(deadline: .now + timeout) {
             await scraper.scrape(timeout: timeout).sortedFamilies()
         }
+        if source == .held {
+            logger.debug("answered from a result still held by answers in flight (too many held)",
+                         metadata: ["held": "\(collections.heldResults)"])
+        }
         let gzip = Self.gzip(for: request)
-        // The body is encoded while it is sent; the admission ends with it.
-        let body = ExpositionBody.make(families, encoder: ExpositionEncoder(format: format), gzip: gzip, admission: admission)
+        // The body is encoded while it is sent; the admission and the hold end with it.
+        let body = ExpositionBody.make(families, encoder: ExpositionEncoder(format: format), gzip: gzip, admission: admission, hold: hold)
         return Response(status: .ok, headers: Self.headers(for: request), body: body)
     }
 
