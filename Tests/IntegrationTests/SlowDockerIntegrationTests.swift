@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// A slow or large Docker Engine API (issue 21), against the real binary and the fake engine of
+/// Tests/fakes/docker-engine.py: serving never waits on Docker beyond its bound, SIGTERM ends a
+/// refresh at once, and a 6.5 MB network answer costs memory in proportion to its size.
+@Suite(.serialized, .enabled(if: Shell.exists("curl") && Shell.exists("python3"), "needs curl and python3"))
+struct SlowDockerIntegrationTests {
+    /// The fake engine, in the background; killed by its pid.
+    final class FakeEngine {
+        let path: String
+        let pid: String
+
+        init(_ arguments: [String]) throws {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString.prefix(8)).sock").path
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("fakes/docker-engine.py").path
+            let command = (["python3", script, path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            pid = try Shell.run(["sh", "-c", "\(command) </dev/null >/dev/null 2>&1 & echo $!"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            for _ in 0..<100 where !FileManager.default.fileExists(atPath: path) { usleep(100_000) }
+        }
+
+        /// The request targets the engine received, in order.
+        var requests: [String] {
+            ((try? String(contentsOfFile: path + ".log", encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { $0.split(separator: " ", maxSplits: 1).last.map(String.init) }
+        }
+
+        deinit {
+            _ = try? Shell.run(["kill", "-KILL", pid], check: false)
+            for suffix in ["", ".log"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+
+    /// The peak resident set (VmHWM of /proc/PID/status), in kB.
+    static func peakKilobytes(_ exporter: ExporterProcess) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(exporter.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? -1
+    }
+
+    /// 20 overlay networks whose details take 2.5 s each (under the 3 s request timeout): a refresh
+    /// would take 50 s. The port opens after the documented wait for the first refresh (2 s) and
+    /// SIGTERM in the middle of the refresh ends the process within ~2 s.
+    @Test func aSlowEngineDelaysNeitherServingNorStopping() throws {
+        let engine = try FakeEngine(["--networks", "20", "--delay", "2.5"])
+        let started = Date()
+        let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--docker.socket", engine.path])
+        let startup = Date().timeIntervalSince(started)
+        print("slow docker: the port opened after \(String(format: "%.2f", startup)) s")
+        #expect(startup < 4, "serving waited on Docker for \(startup) s")
+        let first = try exporter.scrape()
+        #expect(first.value("swarm_ipvs_exporter_netns_up", ["netns": "net"]) == "1")
+
+        // A detail request is in flight (each takes 2.5 s); stop the exporter in the middle of it.
+        usleep(1_200_000)
+        #expect(engine.requests.contains { $0.hasPrefix("/networks/") }, "\(engine.requests)")
+        let stopping = Date()
+        let status = exporter.stop()
+        let stopped = Date().timeIntervalSince(stopping)
+        print("slow docker: SIGTERM during a refresh ended the process after \(String(format: "%.2f", stopped)) s (exit \(status))")
+        #expect(stopped < 2.5, "SIGTERM took \(stopped) s")
+        #expect(status == 0)
+        #expect(engine.requests.count < 20, "the refresh went on after SIGTERM: \(engine.requests)")
+    }
+
+    /// A refresh that cannot finish in `--docker.timeout` is cut there: the error is counted and
+    /// the next refresh starts on time.
+    @Test func aRefreshEndsAtItsDeadline() throws {
+        let engine = try FakeEngine(["--networks", "20", "--delay", "1"])
+        let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--docker.socket", engine.path,
+                                            "--docker.timeout", "3s", "--docker.refresh-interval", "1s"])
+        usleep(9_000_000)
+        let errors = try exporter.scrape().value("swarm_ipvs_exporter_docker_api_errors_total", [:]).flatMap { Int($0) } ?? -1
+        let listings = engine.requests.filter { $0.hasPrefix("/networks?") }.count
+        print("slow docker: in 9 s with --docker.timeout 3s, \(listings) refreshes started and \(errors) failed")
+        #expect(errors >= 2, "refreshes cut at their deadline are counted")
+        #expect(listings >= 2, "the next refresh started after the deadline: \(engine.requests)")
+        #expect(exporter.log.contains("deadline"), "\(exporter.log)")
+    }
+
+    /// The peak resident set of the exporter after it read a 6.5 MB network answer (2,000 services
+    /// of 10 tasks), against the same exporter without Docker.
+    @Test(arguments: [false, true])
+    func aLargeAnswerCostsMemoryInProportionToItsSize(chunked: Bool) throws {
+        let baseline = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--no-docker"])
+        _ = try baseline.scrape()
+        let without = Self.peakKilobytes(baseline)
+        baseline.stop()
+
+        let engine = try FakeEngine(["--networks", "0", "--services", "2000", "--tasks", "10"] + (chunked ? ["--chunked"] : []))
+        let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--docker.socket", engine.path,
+                                            "--docker.refresh-interval", "60s"])
+        let deadline = Date().addingTimeInterval(30)
+        while !engine.requests.contains("/services"), Date() < deadline { usleep(200_000) }
+        usleep(1_000_000)
+        let series = try exporter.scrape()
+        let with = Self.peakKilobytes(exporter)
+        let errors = series.value("swarm_ipvs_exporter_docker_api_errors_total", [:])
+        print("large docker answer (\(chunked ? "chunked" : "Content-Length")): peak RSS \(with / 1024) MiB, without Docker \(without / 1024) MiB, difference \((with - without) / 1024) MiB for a 6.2 MiB answer")
+        #expect(errors == "0", "the answer was read: \(exporter.log)")
+        #expect(with - without < 32 * 1024, "reading a 6.5 MB answer cost \((with - without) / 1024) MiB")
+    }
+}
