@@ -77,6 +77,18 @@ enum DockerEngine {
     // MARK: Reading answers
 
     static func networks(_ bytes: [UInt8], problems: inout [String]) throws -> [NetworkSummary] {
+        try bytes.withUnsafeBytes { try networks($0, problems: &problems) }
+    }
+
+    static func networkDetail(_ bytes: [UInt8], id: String, problems: inout [String]) throws -> NetworkDetail {
+        try bytes.withUnsafeBytes { try networkDetail($0, id: id, problems: &problems) }
+    }
+
+    static func services(_ bytes: [UInt8], problems: inout [String]) throws -> [Service] {
+        try bytes.withUnsafeBytes { try services($0, problems: &problems) }
+    }
+
+    static func networks(_ bytes: UnsafeRawBufferPointer, problems: inout [String]) throws -> [NetworkSummary] {
         var reader = JSONReader(bytes)
         var networks: [NetworkSummary] = []
         try reader.beginArray("the network list")
@@ -109,7 +121,7 @@ enum DockerEngine {
 
     /// - Parameter id: the network's id as listed (the path it was asked for), used for the
     ///   namespace's name whatever the answer says.
-    static func networkDetail(_ bytes: [UInt8], id: String, problems: inout [String]) throws -> NetworkDetail {
+    static func networkDetail(_ bytes: UnsafeRawBufferPointer, id: String, problems: inout [String]) throws -> NetworkDetail {
         var reader = JSONReader(bytes)
         var name = "", ingress: Bool?, services: [String: ServiceInfo]?
         try reader.beginObject("the network \(id)")
@@ -189,7 +201,7 @@ enum DockerEngine {
         return TaskInfo(name: name, endpointIP: address, hostIP: host)
     }
 
-    static func services(_ bytes: [UInt8], problems: inout [String]) throws -> [Service] {
+    static func services(_ bytes: UnsafeRawBufferPointer, problems: inout [String]) throws -> [Service] {
         var reader = JSONReader(bytes)
         var services: [Service] = []
         try reader.beginArray("the service list")

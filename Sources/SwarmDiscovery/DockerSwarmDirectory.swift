@@ -254,7 +254,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
 
     /// GET `target` and read its answer with `decode`; every failure an `APIError` naming the target.
     private func read<T>(_ target: String, _ deadline: ContinuousClock.Instant, _ cancellation: UnixHTTPClient.Cancellation?,
-                         _ decode: ([UInt8]) throws -> T) throws -> T {
+                         _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         let response: UnixHTTPClient.Response
         do {
             response = try client.get(target, deadline: deadline, cancellation: cancellation)
@@ -264,11 +264,11 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
             throw APIError(description: "GET \(target): \(error)")
         }
         guard response.status == 200 else {
-            let body = String(decoding: response.body.prefix(200), as: UTF8.self)
+            let body = response.body.withBytes { String(decoding: $0.prefix(200), as: UTF8.self) }
             throw APIError(description: "GET \(target): HTTP \(response.status) \(body.trimmedWhitespace.split(whereSeparator: \.isNewline).joined(separator: " "))")
         }
         do {
-            return try decode(response.body)
+            return try response.body.withBytes { try decode($0) }
         } catch {
             throw APIError(description: "GET \(target): cannot read the answer: \(error)")
         }

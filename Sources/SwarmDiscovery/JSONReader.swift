@@ -36,13 +36,14 @@ struct JSONReader {
     /// How deeply objects and arrays may nest (a hostile answer must not exhaust the stack).
     static let maximumDepth = 64
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeRawBufferPointer
     private var position = 0
     private var depth = 0
     /// Right after `{` or `[`: the next key or element comes without a comma.
     private var afterOpen = false
 
-    init(_ bytes: [UInt8]) {
+    /// - Parameter bytes: must stay valid while the reader is used.
+    init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 

@@ -17,7 +17,7 @@ import Synchronization
 struct UnixHTTPClient: Sendable {
     struct Response: Sendable {
         let status: Int
-        let body: [UInt8]
+        let body: ResponseBody
     }
 
     /// Set from any thread to make the requests that check it give up at their next wait.
@@ -168,13 +168,11 @@ struct UnixHTTPClient: Sendable {
             }
         }
 
-        /// Reads into `buffer[offset..<offset + count]`; 0 at the end of the connection.
-        func receive(into buffer: inout [UInt8], at offset: Int, count: Int) throws(Failure) -> Int {
+        /// Reads into `target`; 0 at the end of the connection.
+        func receive(into target: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
             while true {
                 try wait(for: Int32(POLLIN))
-                let received = buffer.withUnsafeMutableBytes { raw in
-                    recv(descriptor, raw.baseAddress! + offset, count, 0)
-                }
+                let received = recv(descriptor, target.baseAddress, target.count, 0)
                 if received >= 0 { return received }
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw .system("recv", errno)
@@ -182,56 +180,103 @@ struct UnixHTTPClient: Sendable {
         }
 
         func readResponse() throws(Failure) -> Response {
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+            defer { scratch.deallocate() }
             // The head, up to its empty line (at most 64 KiB).
-            var head = [UInt8](repeating: 0, count: 65_536)
             var filled = 0
             var headEnd: Int?
             while headEnd == nil {
-                guard filled < head.count else { throw .malformed("headers longer than 64 KiB") }
-                let count = try receive(into: &head, at: filled, count: head.count - filled)
+                guard filled < scratch.count else { throw .malformed("headers longer than 64 KiB") }
+                let count = try receive(into: UnsafeMutableRawBufferPointer(rebasing: scratch[filled...]))
                 guard count > 0 else { throw filled == 0 ? .malformed("no answer") : .malformed("no end of headers") }
                 let searchFrom = max(0, filled - 3)
                 filled += count
-                headEnd = HTTPHead.endOfHead(head[searchFrom..<filled])
+                headEnd = HTTPHead.endOfHead(Array(scratch[searchFrom..<filled])[...]).map { searchFrom + $0 }
             }
-            let parsed = try HTTPHead.parse(head[0..<headEnd! - 4])
-            let early = head[headEnd!..<filled]
+            let parsed = try HTTPHead.parse(Array(scratch[0..<headEnd! - 4])[...])
+            let early = Array(scratch[headEnd!..<filled])
 
             switch parsed.framing {
             case .length(let length):
                 guard length <= UnixHTTPClient.maximumSize else { throw .tooLarge(UnixHTTPClient.maximumSize) }
-                var body = [UInt8](repeating: 0, count: length)
-                var have = min(early.count, length)
-                body.withUnsafeMutableBytes { $0.copyBytes(from: early.prefix(length)) }
-                while have < length {
-                    let count = try receive(into: &body, at: have, count: length - have)
-                    guard count > 0 else { throw .truncated("\(have) of the \(length) bytes its Content-Length announced") }
-                    have += count
+                let body = try ResponseBody(capacity: length)
+                try body.append(early.prefix(length))
+                while body.count < length {
+                    let count = try receive(into: body.freeSpace)
+                    guard count > 0 else { throw .truncated("\(body.count) of the \(length) bytes its Content-Length announced") }
+                    body.didAppend(count)
                 }
                 return Response(status: parsed.status, body: body)
             case .chunked:
                 var decoder = ChunkedDecoder()
-                var body: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 65_536)
-                var finished = try decoder.feed(early, into: &body)
+                let body = try ResponseBody(capacity: UnixHTTPClient.maximumSize)
+                var finished = try decoder.feed(early[...], into: body)
                 while !finished {
-                    let count = try receive(into: &buffer, at: 0, count: buffer.count)
+                    let count = try receive(into: scratch)
                     guard count > 0 else { throw .truncated("the connection ended before the last chunk") }
-                    finished = try decoder.feed(buffer[0..<count], into: &body)
+                    finished = try decoder.feed(UnsafeRawBufferPointer(rebasing: scratch[0..<count]), into: body)
                 }
                 return Response(status: parsed.status, body: body)
             case .untilClosed:
-                var body = Array(early)
-                var buffer = [UInt8](repeating: 0, count: 65_536)
+                let body = try ResponseBody(capacity: UnixHTTPClient.maximumSize)
+                try body.append(early)
                 while true {
-                    let count = try receive(into: &buffer, at: 0, count: buffer.count)
+                    // Full: one more byte means too large.
+                    let space = body.freeSpace.isEmpty ? UnsafeMutableRawBufferPointer(rebasing: scratch[0..<1]) : body.freeSpace
+                    let count = try receive(into: space)
                     if count == 0 { break }
-                    guard body.count + count <= UnixHTTPClient.maximumSize else { throw .tooLarge(UnixHTTPClient.maximumSize) }
-                    body.append(contentsOf: buffer[0..<count])
+                    guard !body.freeSpace.isEmpty else { throw .tooLarge(UnixHTTPClient.maximumSize) }
+                    body.didAppend(count)
                 }
                 return Response(status: parsed.status, body: body)
             }
         }
+    }
+}
+
+/// An answer's body in memory of its own: `capacity` bytes of address space reserved with `mmap`
+/// and resident only as they are written, so a body read to the end of the connection or in chunks
+/// never has a growing buffer copied (which briefly held it one and a half times), and its pages
+/// go back to the kernel when it is released, whatever the allocator keeps.
+final class ResponseBody: @unchecked Sendable {
+    private let base: UnsafeMutableRawPointer
+    let capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) throws(UnixHTTPClient.Failure) {
+        self.capacity = max(capacity, 1)
+        let pointer = mmap(nil, self.capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let pointer, pointer != UnsafeMutableRawPointer(bitPattern: -1) else { throw .system("mmap", errno) }
+        base = pointer
+    }
+
+    /// A body holding `bytes` (tests).
+    convenience init(_ bytes: some Collection<UInt8>) throws(UnixHTTPClient.Failure) {
+        try self.init(capacity: bytes.count)
+        try append(bytes)
+    }
+
+    deinit { munmap(base, capacity) }
+
+    /// The bytes, valid during `body` only.
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(start: base, count: count)) }
+    }
+
+    var array: [UInt8] { withBytes { Array($0) } }
+
+    /// The space after the bytes, to receive into (then `didAppend`).
+    var freeSpace: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base + count, count: capacity - count) }
+
+    func didAppend(_ added: Int) {
+        precondition(added >= 0 && count + added <= capacity)
+        count += added
+    }
+
+    func append(_ bytes: some Collection<UInt8>) throws(UnixHTTPClient.Failure) {
+        guard bytes.count <= capacity - count else { throw .tooLarge(UnixHTTPClient.maximumSize) }
+        UnsafeMutableRawBufferPointer(start: base + count, count: bytes.count).copyBytes(from: bytes)
+        count += bytes.count
     }
 }
 
@@ -306,14 +351,14 @@ struct ChunkedDecoder {
     static let maximumLine = 4096
 
     /// Feeds the next bytes; appends the body's bytes to `body`. Returns whether the body ended.
-    mutating func feed(_ bytes: ArraySlice<UInt8>, into body: inout [UInt8]) throws(UnixHTTPClient.Failure) -> Bool {
+    mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes, into body: ResponseBody) throws(UnixHTTPClient.Failure) -> Bool
+    where Bytes.Index == Int {
         var index = bytes.startIndex
         while index < bytes.endIndex {
             switch state {
             case .data(let remaining):
                 let count = min(remaining, bytes.endIndex - index)
-                guard body.count + count <= UnixHTTPClient.maximumSize else { throw .tooLarge(UnixHTTPClient.maximumSize) }
-                body.append(contentsOf: bytes[index..<index + count])
+                try body.append(bytes[index..<index + count])
                 index += count
                 state = remaining == count ? .dataEnd : .data(remaining - count)
             case .done:

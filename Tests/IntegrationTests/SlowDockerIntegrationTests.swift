@@ -82,14 +82,14 @@ struct SlowDockerIntegrationTests {
 
     /// The peak resident set of the exporter after it read a 6.5 MB network answer (2,000 services
     /// of 10 tasks), against the same exporter without Docker.
-    @Test(arguments: [false, true])
-    func aLargeAnswerCostsMemoryInProportionToItsSize(chunked: Bool) throws {
+    @Test(arguments: ["length", "close", "chunked"])
+    func aLargeAnswerCostsMemoryInProportionToItsSize(framing: String) throws {
         let baseline = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--no-docker"])
         _ = try baseline.scrape()
         let without = Self.peakKilobytes(baseline)
         baseline.stop()
 
-        let engine = try FakeEngine(["--networks", "0", "--services", "2000", "--tasks", "10"] + (chunked ? ["--chunked"] : []))
+        let engine = try FakeEngine(["--networks", "0", "--services", "2000", "--tasks", "10", "--framing", framing])
         let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--docker.socket", engine.path,
                                             "--docker.refresh-interval", "60s"])
         let deadline = Date().addingTimeInterval(30)
@@ -98,7 +98,7 @@ struct SlowDockerIntegrationTests {
         let series = try exporter.scrape()
         let with = Self.peakKilobytes(exporter)
         let errors = series.value("swarm_ipvs_exporter_docker_api_errors_total", [:])
-        print("large docker answer (\(chunked ? "chunked" : "Content-Length")): peak RSS \(with / 1024) MiB, without Docker \(without / 1024) MiB, difference \((with - without) / 1024) MiB for a 6.2 MiB answer")
+        print("large docker answer (framing \(framing)): peak RSS \(with / 1024) MiB, without Docker \(without / 1024) MiB, difference \((with - without) / 1024) MiB for a 6.2 MiB answer")
         #expect(errors == "0", "the answer was read: \(exporter.log)")
         #expect(with - without < 32 * 1024, "reading a 6.5 MB answer cost \((with - without) / 1024) MiB")
     }

@@ -76,9 +76,8 @@ import Testing
         let reader = try Self.peakIncrease {
             // What the client and the directory hold: the body (allocated at its Content-Length and
             // filled), then what was read from it.
-            var body = [UInt8](repeating: 0, count: bytes.count)
-            body.withUnsafeMutableBytes { $0.copyBytes(from: bytes) }
-            let detail = try DockerEngine.networkDetail(body, id: "ingressnetworkid012345678", problems: &problems)
+            let body = try ResponseBody(bytes)
+            let detail = try body.withBytes { try DockerEngine.networkDetail($0, id: "ingressnetworkid012345678", problems: &problems) }
             tasks = detail.services?.values.reduce(0) { $0 + ($1.tasks?.count ?? 0) } ?? 0
         }
         let readerTime = ContinuousClock.now - started

@@ -63,11 +63,14 @@ import Testing
     }
 
     @Test func stringsAreUnescaped() throws {
-        var reader = JSONReader(Array(#"["plain", "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "é"]"#.utf8))
-        try reader.beginArray()
+        let text = Array(#"["plain", "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "é"]"#.utf8)
         var values: [String] = []
-        while try reader.nextElement() { values.append(try reader.string()) }
-        try reader.end()
+        try text.withUnsafeBytes { bytes in
+            var reader = JSONReader(bytes)
+            try reader.beginArray()
+            while try reader.nextElement() { values.append(try reader.string()) }
+            try reader.end()
+        }
         #expect(values == ["plain", "a\"b\\c/d\n\té😀", "é"])
     }
 

@@ -68,7 +68,7 @@ final class FakeDockerSocket: @unchecked Sendable {
         let server = try FakeDockerSocket(response: "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[{\"Id\":\"x\"}]")
         let response = try UnixHTTPClient(socketPath: server.path, timeout: .seconds(2)).get("/networks")
         #expect(response.status == 200)
-        #expect(String(decoding: response.body, as: UTF8.self) == "[{\"Id\":\"x\"}]")
+        #expect(String(decoding: response.body.array, as: UTF8.self) == "[{\"Id\":\"x\"}]")
     }
 
     @Test func aSilentDaemonCostsOnlyTheTimeout() throws {
@@ -115,13 +115,13 @@ final class FakeDockerSocket: @unchecked Sendable {
         // Valid JSON, but 12 of the 40 bytes announced: the answer was cut.
         do {
             let response = try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 40\r\n\r\n[{\"Id\":\"x\"}]")
-            Issue.record("took a short body: \(String(decoding: response.body, as: UTF8.self))")
+            Issue.record("took a short body: \(String(decoding: response.body.array, as: UTF8.self))")
         } catch {
             #expect("\(error)".contains("cut short") && "\(error)".contains("12 of the 40"), "\(error)")
         }
         // Bytes after the announced length are not part of the body.
         let exact = try Self.get("HTTP/1.0 200 OK\r\ncontent-length:  4 \r\n\r\n[42]garbage")
-        #expect(String(decoding: exact.body, as: UTF8.self) == "[42]")
+        #expect(String(decoding: exact.body.array, as: UTF8.self) == "[42]")
         #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4x\r\n\r\n[42]") }
         #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n[42]") }
     }
@@ -130,7 +130,7 @@ final class FakeDockerSocket: @unchecked Sendable {
         let response = try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
             + "5\r\n[{\"Id\r\n" + "3;name=value;other=\"x;y\"\r\n\":\"\r\n" + "A \r\nabcdefghij\r\n" + "3\r\n\"}]\r\n"
             + "0;last\r\nX-Trailer: 1\r\n\r\n")
-        #expect(String(decoding: response.body, as: UTF8.self) == "[{\"Id\":\"abcdefghij\"}]")
+        #expect(String(decoding: response.body.array, as: UTF8.self) == "[{\"Id\":\"abcdefghij\"}]")
         // Cut before the last chunk, or a chunk longer than its size: errors.
         #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[42]\r\n") }
         #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n[42]\r\n0\r\n\r\n") }
@@ -142,13 +142,13 @@ final class FakeDockerSocket: @unchecked Sendable {
         let wire = Array("1;a=b\r\n[\r\n10\r\n0123456789abcdef\r\n1\r\n]\r\n0\r\nTrailer: x\r\n\r\n".utf8)
         for size in [1, 2, 3, 7, wire.count] {
             var decoder = ChunkedDecoder()
-            var body: [UInt8] = []
+            let body = try ResponseBody(capacity: 100)
             var finished = false
             for start in stride(from: 0, to: wire.count, by: size) {
-                finished = try decoder.feed(wire[start..<min(start + size, wire.count)], into: &body)
+                finished = try decoder.feed(wire[start..<min(start + size, wire.count)], into: body)
             }
             #expect(finished, "pieces of \(size)")
-            #expect(String(decoding: body, as: UTF8.self) == "[0123456789abcdef]", "pieces of \(size)")
+            #expect(String(decoding: body.array, as: UTF8.self) == "[0123456789abcdef]", "pieces of \(size)")
         }
     }
 

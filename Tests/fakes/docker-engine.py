@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """A fake Docker Engine API on a unix socket, for the exporter's integration tests.
 
-    docker-engine.py SOCKET [--networks N] [--delay SECONDS] [--services S --tasks T] [--chunked]
+    docker-engine.py SOCKET [--networks N] [--delay SECONDS] [--services S --tasks T] [--framing F]
 
 GET /networks lists the ingress network and N overlay networks; GET /networks/<id> answers the
 verbose detail after --delay seconds (the ingress network and every overlay network carry S
 services of T tasks each; 2,000 x 10 is about 6.5 MB); GET /services lists the services. Every
-request is appended to SOCKET.log as "<time> <target>". HTTP/1.0 answers carry a Content-Length
-unless --chunked, which answers HTTP/1.1 with Transfer-Encoding: chunked.
+request is appended to SOCKET.log as "<time> <target>". --framing: "length" (HTTP/1.0 with a
+Content-Length, the default), "close" (HTTP/1.0 without one, ended by closing the connection: what
+dockerd's Go server sends an HTTP/1.0 client for a large answer), or "chunked" (HTTP/1.1,
+Transfer-Encoding: chunked, 64 KiB chunks with an extension each).
 """
 import argparse, json, os, socket, threading, time
 
@@ -17,7 +19,7 @@ parser.add_argument("--networks", type=int, default=1)
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--services", type=int, default=1)
 parser.add_argument("--tasks", type=int, default=2)
-parser.add_argument("--chunked", action="store_true")
+parser.add_argument("--framing", choices=["length", "close", "chunked"], default="length")
 options = parser.parse_args()
 
 
@@ -66,13 +68,15 @@ log_lock = threading.Lock()
 
 
 def answer(connection, status, body):
-    if options.chunked:
+    if options.framing == "chunked":
         head = "HTTP/1.1 %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" % status
         connection.sendall(head.encode())
         for start in range(0, len(body), 65536):
             piece = body[start:start + 65536]
             connection.sendall(b"%x;piece=%d\r\n" % (len(piece), start) + piece + b"\r\n")
         connection.sendall(b"0\r\n\r\n")
+    elif options.framing == "close":
+        connection.sendall(("HTTP/1.0 %s\r\nContent-Type: application/json\r\n\r\n" % status).encode() + body)
     else:
         head = "HTTP/1.0 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (status, len(body))
         connection.sendall(head.encode() + body)
