@@ -31,6 +31,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         /// When each network's detail was last read: the least recently read go first.
         var readAt: [String: ContinuousClock.Instant] = [:]
         var inFlight: Refresh?
+        /// Whether a refresh was ever started.
+        var started = false
     }
 
     /// One refresh on its thread: how to cancel it and how to wait for its end.
@@ -102,9 +104,14 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
 
     /// Refreshes until the task is cancelled, which cancels a refresh in flight.
     public func run() async {
+        // The first refresh started before serving: let it end, then wait the interval as usual.
+        let (startedBefore, running) = state.withLockedValue { ($0.started, $0.inFlight) }
+        if startedBefore {
+            await running?.wait()
+            try? await Task.sleep(for: interval)
+        }
         while !Task.isCancelled {
-            let refresh = state.withLockedValue { $0.inFlight } ?? start()
-            await refresh.wait()
+            await start().wait()
             try? await Task.sleep(for: interval)
         }
     }
@@ -115,6 +122,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         if let running = state.withLockedValue({ current -> Refresh? in
             if let running = current.inFlight { return running }
             current.inFlight = refresh
+            current.started = true
             return nil
         }) {
             return running
