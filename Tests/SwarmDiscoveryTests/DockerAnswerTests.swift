@@ -1,6 +1,7 @@
 import ExporterCore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Testing
 @testable import SwarmDiscovery
 
@@ -94,5 +95,42 @@ import Testing
         #expect(requestLines.count == 3, "\(requestLines)")
         #expect(!server.heads.contains { $0.contains("\r\nX-Injected") }, "no header was added")
         #expect(!requestLines.contains { $0.contains("..") || $0.contains("a b") }, "\(requestLines)")
+    }
+
+    /// A refresh cut by its deadline uses the networks it read and keeps the last good entries of
+    /// the others; the next refresh asks the least recently read network first.
+    @Test func aRefreshCutByItsDeadlineKeepsWhatItHasAndGoesOnWhereItStopped() throws {
+        let list = #"[{"Id":"aaaaaaaaaaaa1","Driver":"overlay"},{"Id":"bbbbbbbbbbbb2","Driver":"overlay"}]"#
+        // Per network, which of its detail requests are slow (2 s, over the 1 s deadline).
+        let slow: [String: Set<Int>] = ["aaaaaaaaaaaa1": [1], "bbbbbbbbbbbb2": [0]]
+        let asked = NIOLockedValueBox<[String: Int]>([:])
+        let server = try FakeDockerSocket { target in
+            let path = String(target.split(separator: "?").first ?? "")
+            var body = "[]"
+            if path == "/networks" { body = list }
+            if path.hasPrefix("/networks/") {
+                let id = String(path.dropFirst("/networks/".count))
+                let count = asked.withLockedValue { counts in
+                    defer { counts[id, default: 0] += 1 }
+                    return counts[id, default: 0]
+                }
+                if slow[id]?.contains(count) == true { usleep(2_000_000) }
+                body = String(decoding: Self.detail(Self.goodService), as: UTF8.self)
+            }
+            return Array("HTTP/1.0 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        }
+        let directory = DockerSwarmDirectory(socketPath: server.path, interval: .seconds(60), refreshTimeout: .seconds(1), logger: Logger(label: "t"))
+        directory.refreshOnce()
+        #expect(directory.snapshot.map { Set($0.loadBalancers.keys) } == ["lb_aaaaaaaaa"], "the network read before the deadline is used")
+        #expect(directory.apiErrors == 1)
+        usleep(1_500_000)  // the fake engine ends its slow answer
+        directory.refreshOnce()
+        #expect(directory.snapshot.map { Set($0.loadBalancers.keys) } == ["lb_aaaaaaaaa", "lb_bbbbbbbbb"],
+                "b read this time, a's entry kept from the last refresh")
+        #expect(directory.apiErrors == 2)
+        let details = server.heads.compactMap { head in
+            head.split(separator: " ").dropFirst().first.flatMap { $0.hasPrefix("/networks/") ? String($0.dropFirst(10).prefix(1)) : nil }
+        }
+        #expect(details == ["a", "b", "b", "a"], "the second refresh asked b (never read) first")
     }
 }
