@@ -133,4 +133,38 @@ import Testing
         }
         #expect(details == ["a", "b", "b", "a"], "the second refresh asked b (never read) first")
     }
+
+    /// Log lines, kept for a test.
+    struct CapturingLogHandler: LogHandler {
+        let lines: NIOLockedValueBox<[String]>
+        var logLevel: Logger.Level = .debug
+        var metadata: Logger.Metadata = [:]
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+                 file: String, function: String, line: UInt) {
+            lines.withLockedValue { $0.append("\(level) \(message) \(metadata ?? [:])") }
+        }
+    }
+
+    /// A bad entry that comes back at every refresh is counted every time, logged as a warning once.
+    @Test func aDroppedEntryIsCountedEachTimeAndLoggedOnce() throws {
+        let list = #"[{"Id":"bad id","Driver":"overlay"},{"Id":"ihskyupbolvu5bw4kztm1klf3","Driver":"overlay"}]"#
+        let server = try FakeDockerSocket { target in
+            let body = target.hasPrefix("/networks?") ? list : target.hasPrefix("/networks/") ? String(decoding: Self.detail(Self.goodService), as: UTF8.self) : "[]"
+            return Array("HTTP/1.0 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        }
+        let lines = NIOLockedValueBox<[String]>([])
+        let logger = Logger(label: "t") { _ in CapturingLogHandler(lines: lines) }
+        let directory = DockerSwarmDirectory(socketPath: server.path, interval: .seconds(60), refreshTimeout: .seconds(5), logger: logger)
+        for _ in 0..<3 { directory.refreshOnce() }
+        #expect(directory.apiErrors == 3)
+        #expect(directory.snapshot?.loadBalancers["lb_ihskyupbo"]?.serviceByFirewallMark == [256: "web"])
+        let warnings = lines.withLockedValue { $0 }.filter { $0.hasPrefix("warning") }
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first.map { $0.contains("bad id") && $0.contains("has characters other than") } == true, "\(warnings)")
+    }
 }
