@@ -70,29 +70,36 @@ import Testing
         let megabytes = Double(bytes.count) / 1_048_576
         #expect(bytes.count > 6_000_000)
 
+        // Each way three times, the least peak kept: other tests running in the same process can
+        // only add to a figure.
         var tasks = 0
         var problems: [String] = []
-        let started = ContinuousClock.now
-        let reader = try Self.peakIncrease {
-            // What the client and the directory hold: the body (allocated at its Content-Length and
-            // filled), then what was read from it.
-            let body = try ResponseBody(bytes)
-            let detail = try body.withBytes { try DockerEngine.networkDetail($0, id: "ingressnetworkid012345678", problems: &problems) }
-            tasks = detail.services?.values.reduce(0) { $0 + ($1.tasks?.count ?? 0) } ?? 0
-        }
-        let readerTime = ContinuousClock.now - started
-        #expect(tasks == 20_000 && problems.isEmpty)
+        var reader = Int.max, tree = Int.max
+        var readerTime = Duration.zero, treeTime = Duration.zero
+        for _ in 0..<3 {
+            problems = []
+            let started = ContinuousClock.now
+            reader = min(reader, try Self.peakIncrease {
+                // What the client and the directory hold: the body (in memory of its own), then
+                // what was read from it.
+                let body = try ResponseBody(bytes)
+                let detail = try body.withBytes { try DockerEngine.networkDetail($0, id: "ingressnetworkid012345678", problems: &problems) }
+                tasks = detail.services?.values.reduce(0) { $0 + ($1.tasks?.count ?? 0) } ?? 0
+            })
+            readerTime = ContinuousClock.now - started
 
-        let treeStarted = ContinuousClock.now
-        let tree = try Self.peakIncrease {
-            // The old client: 64 KiB pieces appended to a growing Data, the body copied out of it.
-            var received = Data()
-            for start in stride(from: 0, to: bytes.count, by: 65_536) { received.append(contentsOf: bytes[start..<min(start + 65_536, bytes.count)]) }
-            let body = Data(received)
-            let detail = try JSONDecoder().decode(OldDetail.self, from: body)
-            #expect(detail.Services?.count == 2_000)
+            let treeStarted = ContinuousClock.now
+            tree = min(tree, try Self.peakIncrease {
+                // The old client: 64 KiB pieces appended to a growing Data, the body copied out of it.
+                var received = Data()
+                for start in stride(from: 0, to: bytes.count, by: 65_536) { received.append(contentsOf: bytes[start..<min(start + 65_536, bytes.count)]) }
+                let body = Data(received)
+                let detail = try JSONDecoder().decode(OldDetail.self, from: body)
+                #expect(detail.Services?.count == 2_000)
+            })
+            treeTime = ContinuousClock.now - treeStarted
         }
-        let treeTime = ContinuousClock.now - treeStarted
+        #expect(tasks == 20_000 && problems.isEmpty)
         print(String(format: "a %.1f MiB network answer: JSONReader peak +%.1f MiB in %@, JSONDecoder (before) peak +%.1f MiB in %@",
                      megabytes, Double(reader) / 1024, "\(readerTime)", Double(tree) / 1024, "\(treeTime)"))
         // The body, what is kept from it, and slack: well under three times the answer.
