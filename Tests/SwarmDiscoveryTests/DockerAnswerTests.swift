@@ -167,4 +167,41 @@ import Testing
         #expect(warnings.count == 1, "\(warnings)")
         #expect(warnings.first.map { $0.contains("bad id") && $0.contains("has characters other than") } == true, "\(warnings)")
     }
+
+    /// Serving waits for the first refresh only as long as it is told; the refresh goes on, the
+    /// background loop takes it over (no second request), and cancelling the loop ends it at once.
+    @Test func theFirstRefreshIsWaitedForBrieflyThenTakenOver() async throws {
+        let list = #"[{"Id":"ihskyupbolvu5bw4kztm1klf3","Driver":"overlay"}]"#
+        let server = try FakeDockerSocket { target in
+            var body = "[]"
+            if target.hasPrefix("/networks?") { usleep(1_000_000); body = list }
+            if target.hasPrefix("/networks/") { body = String(decoding: Self.detail(Self.goodService), as: UTF8.self) }
+            if target.hasPrefix("/services") { usleep(200_000) }
+            return Array("HTTP/1.0 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        }
+        let directory = DockerSwarmDirectory(socketPath: server.path, interval: .milliseconds(300), refreshTimeout: .seconds(5), logger: Logger(label: "t"))
+        let started = ContinuousClock.now
+        let finished = await directory.startFirstRefresh(waitingAtMost: .milliseconds(200))
+        #expect(!finished)
+        #expect(ContinuousClock.now - started < .milliseconds(600))
+        #expect(directory.snapshot == nil)
+
+        let loop = Task { await directory.run() }
+        var waited = 0
+        while directory.snapshot == nil, waited < 50 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        #expect(directory.snapshot?.loadBalancers["lb_ihskyupbo"]?.serviceByFirewallMark == [256: "web"], "the names came when the refresh ended")
+        #expect(server.heads.filter { $0.hasPrefix("GET /networks?") }.count == 1, "the loop took the first refresh over")
+
+        // Cancel the loop while its next refresh waits for the slow network list.
+        try await Task.sleep(for: .milliseconds(500))
+        let cancelling = ContinuousClock.now
+        loop.cancel()
+        await loop.value
+        let stopped = ContinuousClock.now - cancelling
+        print("the refresh loop ended \(stopped) after it was cancelled")
+        #expect(stopped < .milliseconds(300))
+    }
 }
