@@ -46,7 +46,7 @@ enum SwarmSnapshotBuilder {
                 for task in info.tasks ?? [] {
                     guard let address = task.endpointIP, !address.isEmpty else { continue }
                     balancer.tasks.append(SwarmSnapshot.Task(
-                        service: name, address: address, name: task.name ?? "", node: task.info?["Host IP"] ?? ""))
+                        service: name, address: address, name: task.name ?? "", node: task.hostIP ?? ""))
                 }
                 guard isIngress else { continue }
                 // libnetwork prints one string per ingress port without its protocol, so 53/tcp and

@@ -34,6 +34,8 @@ struct AbsurdFlagsTests {
         (["--scrape.timeout-offset", "-1s"], "--scrape.timeout-offset"),
         (["--docker.refresh-interval", "0s"], "--docker.refresh-interval"),
         (["--docker.refresh-interval", "25h"], "--docker.refresh-interval"),
+        (["--docker.timeout", "0s"], "--docker.timeout"),
+        (["--docker.timeout", "25h"], "--docker.timeout"),
         (["--web.max-requests", "-1"], "--web.max-requests"),
         (["--web.max-requests", "100001"], "--web.max-requests"),
         (["--web.max-requests", "99999999999999999999"], "--web.max-requests"),

@@ -6,20 +6,24 @@ import Testing
 /// Docker Engine API answers recorded in a real single-node swarm in the VM (Tests/vm/inside-swarm.sh,
 /// dockerd 20.10): service "web", 2 replicas, published 8080->80, on the overlay network appnet.
 @Suite struct SwarmSnapshotBuilderTests {
-    static func decode<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+    static func fixture(_ name: String) throws -> [UInt8] {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
-        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
+        return Array(try Data(contentsOf: url))
     }
 
     static func snapshot(withServices: Bool) throws -> SwarmSnapshot {
-        let networks = try [decode("network-ingress-verbose", as: DockerEngine.NetworkDetail.self),
-                            decode("network-appnet-verbose", as: DockerEngine.NetworkDetail.self)]
-        let services = withServices ? try decode("services", as: [DockerEngine.Service].self) : nil
+        var problems: [String] = []
+        let networks = try [DockerEngine.networkDetail(fixture("network-ingress-verbose"), id: "wmeio4869p6knuvi6mbh9kdbn", problems: &problems),
+                            DockerEngine.networkDetail(fixture("network-appnet-verbose"), id: "ihskyupbolvu5bw4kztm1klf3", problems: &problems)]
+        let services = withServices ? try DockerEngine.services(fixture("services"), problems: &problems) : nil
+        #expect(problems == [])
         return SwarmSnapshotBuilder.build(networks: networks, services: services)
     }
 
     @Test func theRoutingMeshAndTheOverlayLoadBalancerAreNamed() throws {
-        let summaries = try Self.decode("networks", as: [DockerEngine.NetworkSummary].self)
+        var problems: [String] = []
+        let summaries = try DockerEngine.networks(Self.fixture("networks"), problems: &problems)
+        #expect(problems == [])
         #expect(Set(summaries.map(\.name)) == ["ingress", "appnet"])
         let snapshot = try Self.snapshot(withServices: true)
         // lb_ + the first 9 characters of appnet's id "ihskyupbolvu5bw4kztm1klf3": the netns seen in the VM.
@@ -47,7 +51,7 @@ import Testing
         #expect(SwarmSnapshotBuilder.parsePort("Target: 80, Publish: 8080")! == (80, 8080))
         #expect(SwarmSnapshotBuilder.parsePort("Target: x, Publish: 8080") == nil)
         let network = DockerEngine.NetworkDetail(id: "abc", name: "ingress", ingress: true, services: [
-            "dns": .init(vip: nil, ports: ["Target: 53, Publish: 53", "Target: 53, Publish: 53"], localLBIndex: 300, tasks: []),
+            "dns": .init(ports: ["Target: 53, Publish: 53", "Target: 53, Publish: 53"], localLBIndex: 300, tasks: []),
         ])
         let services = [DockerEngine.Service(spec: .init(name: "dns"), endpoint: .init(ports: [
             .init(protocolName: "tcp", targetPort: 53, publishedPort: 53, publishMode: "ingress"),

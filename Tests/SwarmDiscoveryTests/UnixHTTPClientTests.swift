@@ -1,15 +1,24 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Testing
 @testable import SwarmDiscovery
 
-/// A unix-socket server for one test: answers every connection with `response`, or never answers.
+/// A unix-socket server for one test: answers each connection with what `respond` returns for its
+/// request target (nil: keep the connection open and silent), and records the request heads.
 final class FakeDockerSocket: @unchecked Sendable {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("docker-\(UUID().uuidString).sock").path
     private let descriptor: Int32
-    private var connections: [Int32] = []
+    private let state = NIOLockedValueBox<(connections: [Int32], heads: [String])>(([], []))
 
-    init(response: String?) throws {
+    /// Every request head received so far (request line and headers).
+    var heads: [String] { state.withLockedValue { $0.heads } }
+
+    convenience init(response: String?) throws {
+        try self.init { _ in response.map { Array($0.utf8) } }
+    }
+
+    init(respond: @escaping @Sendable (String) -> [UInt8]?) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -26,13 +35,21 @@ final class FakeDockerSocket: @unchecked Sendable {
             while true {
                 let connection = accept(listener, nil, nil)
                 guard connection >= 0 else { return }
+                var head: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
-                _ = recv(connection, &buffer, buffer.count, 0)
-                guard let response else {
-                    connections.append(connection)  // keep it open and silent
+                while !String(decoding: head, as: UTF8.self).contains("\r\n\r\n") {
+                    let count = recv(connection, &buffer, buffer.count, 0)
+                    if count <= 0 { break }
+                    head += buffer[0..<count]
+                }
+                let text = String(decoding: head, as: UTF8.self)
+                state.withLockedValue { $0.heads.append(text) }
+                let target = text.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+                guard let response = respond(target) else {
+                    state.withLockedValue { $0.connections.append(connection) }  // keep it open and silent
                     continue
                 }
-                _ = Array(response.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                _ = response.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 close(connection)
             }
         }
@@ -41,7 +58,7 @@ final class FakeDockerSocket: @unchecked Sendable {
     deinit {
         shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
-        for connection in connections { close(connection) }
+        for connection in state.withLockedValue({ $0.connections }) { close(connection) }
         unlink(path)
     }
 }
@@ -51,7 +68,7 @@ final class FakeDockerSocket: @unchecked Sendable {
         let server = try FakeDockerSocket(response: "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[{\"Id\":\"x\"}]")
         let response = try UnixHTTPClient(socketPath: server.path, timeout: .seconds(2)).get("/networks")
         #expect(response.status == 200)
-        #expect(String(decoding: response.body, as: UTF8.self) == "[{\"Id\":\"x\"}]")
+        #expect(String(decoding: response.body.array, as: UTF8.self) == "[{\"Id\":\"x\"}]")
     }
 
     @Test func aSilentDaemonCostsOnlyTheTimeout() throws {
@@ -74,16 +91,95 @@ final class FakeDockerSocket: @unchecked Sendable {
     }
 
     @Test func aFailingAPIKeepsTheLastGoodNamesAndCountsErrors() throws {
-        let missing = DockerSwarmDirectory(socketPath: "/nonexistent/docker.sock", interval: .seconds(1), timeout: .seconds(1), logger: Logger(label: "t"))
+        let missing = DockerSwarmDirectory(socketPath: "/nonexistent/docker.sock", interval: .seconds(1), refreshTimeout: .seconds(5),
+                                           requestTimeout: .seconds(1), logger: Logger(label: "t"))
         missing.refreshOnce()
         #expect(missing.apiErrors == 0, "no socket is not an error")
         #expect(missing.snapshot == nil)
 
         let broken = try FakeDockerSocket(response: "HTTP/1.0 500 Internal Server Error\r\n\r\n{\"message\":\"boom\"}")
-        let directory = DockerSwarmDirectory(socketPath: broken.path, interval: .seconds(1), timeout: .seconds(1), logger: Logger(label: "t"))
+        let directory = DockerSwarmDirectory(socketPath: broken.path, interval: .seconds(1), refreshTimeout: .seconds(5),
+                                             requestTimeout: .seconds(1), logger: Logger(label: "t"))
         directory.refreshOnce()
         directory.refreshOnce()
         #expect(directory.apiErrors == 2)
         #expect(directory.snapshot == nil)
+    }
+
+    static func get(_ response: String, timeout: Duration = .seconds(2)) throws -> UnixHTTPClient.Response {
+        let server = try FakeDockerSocket(response: response)
+        return try withExtendedLifetime(server) { try UnixHTTPClient(socketPath: server.path, timeout: timeout).get("/networks") }
+    }
+
+    @Test func aBodyShorterThanItsContentLengthIsAnError() throws {
+        // Valid JSON, but 12 of the 40 bytes announced: the answer was cut.
+        do {
+            let response = try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 40\r\n\r\n[{\"Id\":\"x\"}]")
+            Issue.record("took a short body: \(String(decoding: response.body.array, as: UTF8.self))")
+        } catch {
+            #expect("\(error)".contains("cut short") && "\(error)".contains("12 of the 40"), "\(error)")
+        }
+        // Bytes after the announced length are not part of the body.
+        let exact = try Self.get("HTTP/1.0 200 OK\r\ncontent-length:  4 \r\n\r\n[42]garbage")
+        #expect(String(decoding: exact.body.array, as: UTF8.self) == "[42]")
+        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4x\r\n\r\n[42]") }
+        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n[42]") }
+    }
+
+    @Test func chunkedBodiesAreDecoded() throws {
+        let response = try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+            + "5\r\n[{\"Id\r\n" + "3;name=value;other=\"x;y\"\r\n\":\"\r\n" + "A \r\nabcdefghij\r\n" + "3\r\n\"}]\r\n"
+            + "0;last\r\nX-Trailer: 1\r\n\r\n")
+        #expect(String(decoding: response.body.array, as: UTF8.self) == "[{\"Id\":\"abcdefghij\"}]")
+        // Cut before the last chunk, or a chunk longer than its size: errors.
+        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[42]\r\n") }
+        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n[42]\r\n0\r\n\r\n") }
+        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[42]\r\n0\r\n\r\n") }
+        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n[42]") }
+    }
+
+    @Test func chunksSplitAnywhereDecodeTheSame() throws {
+        let wire = Array("1;a=b\r\n[\r\n10\r\n0123456789abcdef\r\n1\r\n]\r\n0\r\nTrailer: x\r\n\r\n".utf8)
+        for size in [1, 2, 3, 7, wire.count] {
+            var decoder = ChunkedDecoder()
+            let body = try ResponseBody(capacity: 100)
+            var finished = false
+            for start in stride(from: 0, to: wire.count, by: size) {
+                finished = try decoder.feed(wire[start..<min(start + size, wire.count)], into: body)
+            }
+            #expect(finished, "pieces of \(size)")
+            #expect(String(decoding: body.array, as: UTF8.self) == "[0123456789abcdef]", "pieces of \(size)")
+        }
+    }
+
+    @Test func pathSegmentsAreEscapedAndUnsafeTargetsNeverSent() throws {
+        #expect(UnixHTTPClient.escapedPathSegment("abc-1.2_x~") == "abc-1.2_x~")
+        #expect(UnixHTTPClient.escapedPathSegment("a b/c\r\nd%?é") == "a%20b%2Fc%0D%0Ad%25%3F%C3%A9")
+        let server = try FakeDockerSocket(response: "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n[]")
+        let client = UnixHTTPClient(socketPath: server.path, timeout: .seconds(2))
+        for target in ["/networks/x\r\nX-Injected: 1", "/networks/a b", "/networks/\u{7F}"] {
+            #expect(throws: UnixHTTPClient.Failure.self) { try client.get(target) }
+        }
+        _ = try client.get("/networks")
+        #expect(server.heads.count == 1, "only the safe target reached the socket: \(server.heads)")
+    }
+
+    @Test func aCancelledRequestEndsAtOnce() throws {
+        let server = try FakeDockerSocket(response: nil)
+        let cancellation = UnixHTTPClient.Cancellation()
+        let started = ContinuousClock.now
+        Thread.detachNewThread {
+            usleep(200_000)
+            cancellation.cancel()
+        }
+        do {
+            _ = try UnixHTTPClient(socketPath: server.path, timeout: .seconds(20)).get("/networks", cancellation: cancellation)
+            Issue.record("a silent daemon answered")
+        } catch {
+            #expect(error.description == "cancelled")
+        }
+        let elapsed = ContinuousClock.now - started
+        print("a request cancelled after 0.2 s returned after \(elapsed)")
+        #expect(elapsed < .milliseconds(600))
     }
 }

@@ -27,6 +27,7 @@ enum FuzzTarget: String, CaseIterable {
     case procSingleValue = "proc-single-value"
     case dnsAnswer = "dns-answer"
     case dockerHTTP = "docker-http"
+    case dockerJSON = "docker-json"
     case yaml = "yaml"
 
     func run(_ bytes: [UInt8]) {
@@ -102,8 +103,24 @@ enum FuzzTarget: String, CaseIterable {
             guard let response = try? DNSMessage.parse(bytes) else { return }
             consume(response.id, response.addresses, response.names, response.truncated)
         case .dockerHTTP:
-            guard let response = try? UnixHTTPClient.parse(Data(bytes)) else { return }
-            consume(response.status, response.body.count)
+            // The head of an answer, then what follows it as a chunked body (fed in two pieces).
+            guard let end = HTTPHead.endOfHead(bytes[...]) else { return }
+            if let head = try? HTTPHead.parse(bytes[..<(end - 4)]) { consume(head.status, head.framing) }
+            guard let body = try? ResponseBody(capacity: bytes.count) else { return }
+            var decoder = ChunkedDecoder()
+            let middle = end + (bytes.count - end) / 2
+            let finished = (try? decoder.feed(bytes[end..<middle], into: body)) == true
+                || (try? decoder.feed(bytes[middle...], into: body)) == true
+            consume(finished, body.count)
+        case .dockerJSON:
+            // Every Engine API answer the exporter reads: what is kept, and why entries were dropped.
+            var problems: [String] = []
+            if let networks = try? DockerEngine.networks(bytes, problems: &problems) { consume(networks.map(\.id)) }
+            if let services = try? DockerEngine.services(bytes, problems: &problems) { consume(services.map(\.spec.name)) }
+            if let detail = try? DockerEngine.networkDetail(bytes, id: "abc", problems: &problems) {
+                consume(detail.services?.mapValues { ($0.localLBIndex, $0.ports, $0.tasks?.map(\.endpointIP)) })
+            }
+            consume(problems)
         case .yaml:
             do {
                 if let root = try YAMLDocument.parse(String(decoding: bytes, as: UTF8.self)) { visit(root) }

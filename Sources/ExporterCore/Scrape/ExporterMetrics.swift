@@ -19,7 +19,7 @@ public enum ExporterMetrics {
 
     public static let dockerAPIErrors = MetricDescriptor.counter(
         "swarm_ipvs_exporter_docker_api_errors_total",
-        "Failed refreshes of the Swarm names from the Docker Engine API (the last good names are kept). Absent when Docker is off.")
+        "Failed or cut refreshes of the Swarm names from the Docker Engine API, networks that could not be read and answer entries dropped as unusable (the last good names are kept). Absent when Docker is off.")
 
     /// The names and meaning of client_golang's process collector, so dashboards made for any
     /// exporter work here too.

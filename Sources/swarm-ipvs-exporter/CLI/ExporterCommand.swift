@@ -88,6 +88,10 @@ struct ExporterCommand: AsyncParsableCommand {
             help: ArgumentHelp("How often the Swarm names are refreshed from the Docker Engine API in the background.", valueName: "duration"))
     var dockerRefreshInterval = "15s"
 
+    @Option(name: .customLong("docker.timeout"),
+            help: ArgumentHelp("How long one refresh of the Swarm names (all its Engine API requests) may take; each request also gives up after 3s. Networks not reached keep their last names.", valueName: "duration"))
+    var dockerTimeout = "10s"
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Only log messages at or above: debug, info, warn, error.", valueName: "level"))
     var logLevel = "info"
 
@@ -113,7 +117,7 @@ struct ExporterCommand: AsyncParsableCommand {
     enum CodingKeys: String, CodingKey {
         case listenAddress, telemetryPath, maxRequests, idleTimeout, writeTimeout, scrapeTimeout, scrapeTimeoutOffset
         case namespacePaths, namespaceInclude, namespaceExclude, collectors, logLevel, logFormat, printMetrics
-        case dockerSocket, noDocker, dockerRefreshInterval, configFile, webConfigFile
+        case dockerSocket, noDocker, dockerRefreshInterval, dockerTimeout, configFile, webConfigFile
     }
 
     func validate() throws {
@@ -130,7 +134,7 @@ struct ExporterCommand: AsyncParsableCommand {
         }
         guard (0...100_000).contains(maxRequests) else { throw ValidationError("--web.max-requests must be from 0 to 100000") }
         for (flag, value) in [("--web.idle-timeout", idleTimeout), ("--web.write-timeout", writeTimeout), ("--scrape.timeout", scrapeTimeout), ("--scrape.timeout-offset", scrapeTimeoutOffset),
-                              ("--docker.refresh-interval", dockerRefreshInterval)] {
+                              ("--docker.refresh-interval", dockerRefreshInterval), ("--docker.timeout", dockerTimeout)] {
             guard let duration = DurationParser.parse(value), duration < .seconds(86_400) else {
                 throw ValidationError("\(flag) \"\(value)\" is not a duration such as 500ms, 10s or 1m (under a day)")
             }
@@ -186,7 +190,8 @@ struct ExporterCommand: AsyncParsableCommand {
         }
 
         let swarm: DockerSwarmDirectory? = noDocker ? nil : DockerSwarmDirectory(
-            socketPath: dockerSocket, interval: DurationParser.parse(dockerRefreshInterval)!, timeout: .seconds(3), logger: logger)
+            socketPath: dockerSocket, interval: DurationParser.parse(dockerRefreshInterval)!,
+            refreshTimeout: DurationParser.parse(dockerTimeout)!, logger: logger)
         if let swarm {
             if access(swarm.socketPath, F_OK) == 0 {
                 logger.info("Swarm service names from the Docker Engine API", metadata: ["socket": "\(swarm.socketPath)"])
@@ -195,10 +200,11 @@ struct ExporterCommand: AsyncParsableCommand {
             }
         }
         if let swarm {
-            // One refresh before serving, so the first scrapes already carry the service names and a
-            // series does not change its labels from service="" to service="web" a moment later.
-            let directory = swarm
-            await DedicatedThread.run(name: "docker-api") { directory.refreshOnce() }
+            // The first refresh starts before serving and is waited for at most 2 s, so the first
+            // scrapes usually carry the service names already; a slower Docker delays only the names.
+            if await !swarm.startFirstRefresh(waitingAtMost: .seconds(2)) {
+                logger.info("serving before the first refresh of the Swarm names ended (waited 2s); the names come when it does")
+            }
         }
         let environment = CollectorEnvironment(logger: logger, swarm: swarm)
         var namespaceCollectors: [any NamespaceCollector] = []
