@@ -32,7 +32,7 @@ public final class NamespaceTracker: @unchecked Sendable {
     private let collectors: [any NamespaceCollector]
     private let lock = NIOLock()
     private var opened: [String: Opened] = [:]   // by path; guarded by `lock`
-    private var reportedDown: [String: String] = [:]  // last down reason logged per path; guarded
+    private let reportedDown = ReasonLog()  // the last down reason logged per path
     private var reportedRefusals = 0  // namespaces refused for want of descriptors, as last logged; guarded
 
     public init(collectors: [any NamespaceCollector]) {
@@ -153,8 +153,8 @@ public final class NamespaceTracker: @unchecked Sendable {
             let settled = fresh
             lock.withLock {
                 opened[target.path] = settled
-                reportedDown[target.path] = nil
             }
+            _ = reportedDown.record(nil, for: target.path)
             for (_, slot) in newSlots where !slot.isOpen {
                 logger.warning("collector could not open its reader", metadata: [
                     "collector": "\(slot.collectorName)", "netns": "\(target.label)", "error": "\(slot.openError ?? "")",
@@ -170,10 +170,7 @@ public final class NamespaceTracker: @unchecked Sendable {
 
     /// Logs a down namespace once per distinct reason (at every scrape it would flood the log).
     private func down(_ target: NamespaceTarget, reason: String, logger: Logger) -> NamespaceState {
-        let isNew = lock.withLock {
-            defer { reportedDown[target.path] = reason }
-            return reportedDown[target.path] != reason
-        }
+        let isNew = reportedDown.record(reason, for: target.path)
         if isNew {
             logger.warning("namespace is down", metadata: ["netns": "\(target.label)", "path": "\(target.path)", "reason": "\(reason)"])
         }
