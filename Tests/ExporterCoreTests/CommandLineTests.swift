@@ -72,11 +72,8 @@ struct DefaultCollector: NamespaceCollector {
         #expect(try registry.select(nil).map { $0.name } == ["default-one"])
         #expect(try registry.select("probe, default-one,probe").map { $0.name } == ["probe", "default-one"])
         #expect(throws: UnknownCollectorError.self) { try registry.select("probe,ipvsx") }
-        do {
-            _ = try registry.select("ipvsx")
-        } catch {
-            #expect(error.description == "unknown collector \"ipvsx\"; valid collectors: default-one, probe")
-        }
+        let error = #expect(throws: UnknownCollectorError.self) { try registry.select("ipvsx") }
+        #expect(error?.description == "unknown collector \"ipvsx\"; valid collectors: default-one, probe")
     }
 }
 
