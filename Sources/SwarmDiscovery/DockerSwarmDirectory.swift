@@ -171,8 +171,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
             case .failure(let error):
                 current.errors += 1
                 if let partial = error.partial { current.snapshot = partial }
-                defer { current.lastError = error.description }
-                return (fresh, current.lastError == error.description ? nil : error.description)
+                defer { current.lastError = error.reason }
+                return (fresh, current.lastError == error.reason ? nil : error.description)
             }
         }
         for problem in newProblems {
@@ -190,6 +190,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         let description: String
         /// What a refresh cut by its deadline could read, with the last good entries of the rest.
         var partial: SwarmSnapshot?
+        /// What makes two failures the same for the log (a cut's counts and network vary).
+        var reason: String { partial == nil ? description : "refresh deadline" }
     }
 
     private struct Cancelled: Error {}

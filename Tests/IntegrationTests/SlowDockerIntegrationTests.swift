@@ -127,7 +127,8 @@ struct SlowDockerIntegrationTests {
         print("large docker answer (framing \(framing)): peak RSS \(with / 1024) MiB over \(refreshes.count) refreshes, without Docker \(without / 1024) MiB, difference \((with - without) / 1024) MiB for a 6.2 MiB answer")
         #expect(errors == "0", "the answer was read: \(exporter.log)")
         #expect(refreshes.count >= 3)
-        #expect(with - without < 20 * 1024, "reading a 6.2 MiB answer cost \((with - without) / 1024) MiB")
+        // Measured 14-17 MiB (debug and release); d8562ed's JSONDecoder took 53 MiB over 4 refreshes.
+        #expect(with - without < 24 * 1024, "reading a 6.2 MiB answer cost \((with - without) / 1024) MiB")
         // The refresh started before serving is followed by the interval, not by another at once.
         if refreshes.count >= 2 { #expect(refreshes[1] - refreshes[0] >= 1, "\(refreshes)") }
     }
