@@ -262,7 +262,7 @@ struct ExporterCommand: AsyncParsableCommand {
         let idleAmount = TimeAmount.nanoseconds(Int64(idle.seconds * 1e9))
         let writeAmount = TimeAmount.nanoseconds(Int64(DurationParser.parse(writeTimeout)!.seconds * 1e9))
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestReadTimeout(timeout: idleAmount), ResponseWriteTimeout(timeout: writeAmount, logger: logger)],
+            additionalChannelHandlers: [ExchangeDeadlines(readTimeout: idleAmount, writeTimeout: writeAmount, logger: logger)],
             idleTimeout: idleAmount)
         let server: HTTPServerBuilder
         if let webConfig, webConfig.servesTLS {
