@@ -15,10 +15,6 @@ int clinux_setns_net(int fd) {
     return setns(fd, CLONE_NEWNET);
 }
 
-pid_t clinux_gettid(void) {
-    return gettid();
-}
-
 int clinux_limit_malloc_arenas(int count) {
     return mallopt(M_ARENA_MAX, count);
 }

@@ -44,6 +44,7 @@ rec=$(mktemp -d)
 SWARM_IPVS_EXPORTER_RECORD_NETLINK=$rec "$bin" --collectors ipvs --namespace-path /run/netns/fixture \
   --web.listen-address 127.0.0.1:19199 >"$rec/log" 2>&1 &
 pid=$!
+# One scrape makes the exporter read the table: the replies it records are the fixtures.
 for _ in $(seq 50); do curl -sf -o "$rec/scrape.txt" http://127.0.0.1:19199/metrics && break; sleep 0.2; done
 kill $pid; wait $pid || true
 ls -la "$rec"
@@ -53,7 +54,6 @@ for f in $(ls "$rec"/*.bin | sort -t- -k2 -n); do
   name=$(basename "$f" | sed -E 's/^[0-9]+-[0-9]+-proto16-//')
   cp "$f" "$out/ipvs-$(printf %02d $n)-$name"
 done
-cp "$rec/scrape.txt" "$out/ipvs.exporter-scrape.txt"
 nsx ipvsadm -Ln --stats --exact > "$out/ipvs.ipvsadm-Ln-stats-exact.txt"
 nsx ipvsadm -Ln > "$out/ipvs.ipvsadm-Ln.txt"
 nsx ipvsadm -Ln --thresholds > "$out/ipvs.ipvsadm-Ln-thresholds.txt"

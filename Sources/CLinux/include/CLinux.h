@@ -8,9 +8,6 @@
 /// Returns 0 or -1 with errno set.
 int clinux_setns_net(int fd);
 
-/// The kernel's id of the calling thread.
-pid_t clinux_gettid(void);
-
 /// mallopt(M_ARENA_MAX, count): at most `count` malloc arenas. Returns 1 on success.
 int clinux_limit_malloc_arenas(int count);
 

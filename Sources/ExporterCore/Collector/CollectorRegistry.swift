@@ -26,7 +26,6 @@ public struct CollectorRegistry: @unchecked Sendable {
         types.first { $0.flagPrefix == prefix }
     }
 
-    public var defaultNames: [String] { types.filter { $0.enabledByDefault }.map { $0.name } }
 
     /// Resolves a `--collectors` value (comma separated names; nil for the default set).
     public func select(_ list: String?) throws(UnknownCollectorError) -> [any Collector.Type] {

@@ -82,11 +82,6 @@ public struct ExpositionEncoder: Sendable {
         escape(text, quotes: format == .openMetrics)
     }
 
-    /// Label values: backslash, double quote and newline escaped (both formats).
-    static func escapeLabelValue(_ text: String) -> String {
-        escape(text, quotes: true)
-    }
-
     private static func escape(_ text: String, quotes: Bool) -> String {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (quotes && $0 == UInt8(ascii: "\"")) }) else {
             return text

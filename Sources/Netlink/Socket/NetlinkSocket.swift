@@ -68,9 +68,6 @@ public final class NetlinkSocket {
         nl_socket_free(handle)  // closes the descriptor
     }
 
-    /// The socket's file descriptor (for diagnostics).
-    public var descriptor: Int32 { nl_socket_get_fd(handle) }
-
     /// Sends one request and returns every reply message that belongs to it.
     ///
     /// - Parameters:
