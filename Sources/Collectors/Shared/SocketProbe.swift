@@ -33,23 +33,13 @@ struct ProbeEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
-    /// "HOST:PORT" or "[IPv6]:PORT".
+    /// "HOST:PORT" or "[IPv6]:PORT"; with `defaultPort` also "HOST", "[IPv6]" or a bare IPv6 address.
     init?(_ text: String, defaultPort: UInt16? = nil) {
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            guard let port = rest.hasPrefix(":") ? UInt16(rest.dropFirst()) : defaultPort else { return nil }
-            self.port = port
-        } else if let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") {
-            host = String(text[..<colon])
-            guard let port = UInt16(text[text.index(after: colon)...]) else { return nil }
-            self.port = port
-        } else {
-            guard let defaultPort, !text.isEmpty else { return nil }
-            host = text
-            port = defaultPort
-        }
-        guard !host.isEmpty else { return nil }
+        guard let parts = HostAndPort(text), !parts.host.isEmpty else { return nil }
+        // A port that is given must be valid; only a missing one takes the default.
+        guard let port = parts.port.map({ UInt16($0) }) ?? defaultPort else { return nil }
+        host = parts.host
+        self.port = port
     }
 
     init(host: String, port: UInt16) {
