@@ -34,15 +34,10 @@ public struct DNSCollector: GlobalCollector {
         let transport: DNSResolver.Transport
     }
 
-    struct Tally: Sendable {
-        var histogram = HistogramAccumulator()
-        var errors: [String: UInt64] = Dictionary(uniqueKeysWithValues: DNSCollector.reasons.map { ($0, 0) })
-    }
-
     let hosts: [String]
     let schedule: ProbeSchedule
     let logger: Logger
-    let state: NIOLockedValueBox<[Key: Tally]>
+    let state: NIOLockedValueBox<[Key: ProbeTally]>
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
         hosts = configuration.strings("host")
@@ -51,9 +46,9 @@ public struct DNSCollector: GlobalCollector {
         }
         schedule = try ProbeSchedule(configuration)
         logger = environment.logger
-        var initial: [Key: Tally] = [:]
+        var initial: [Key: ProbeTally] = [:]
         for host in hosts {
-            for transport in DNSResolver.Transport.allCases { initial[Key(host: host, transport: transport)] = Tally() }
+            for transport in DNSResolver.Transport.allCases { initial[Key(host: host, transport: transport)] = ProbeTally(reasons: Self.reasons) }
         }
         state = NIOLockedValueBox(initial)
     }
@@ -115,9 +110,10 @@ public struct DNSCollector: GlobalCollector {
             logger.debug("dns lookup failed", metadata: ["host": "\(key.host)", "protocol": "\(key.transport.rawValue)", "error": "\(error)"])
         }
         state.withLockedValue { tallies in
-            var tally = tallies[key] ?? Tally()
-            if case .success = result { tally.histogram.observe(duration.seconds) }
-            if let reason { tally.errors[reason, default: 0] += 1 }
+            var tally = tallies[key] ?? ProbeTally(reasons: Self.reasons)
+            // Every answer is timed, whatever its response code.
+            let answered: Duration? = if case .success = result { duration } else { nil }
+            tally.record(answered: answered, failure: reason)
             tallies[key] = tally
         }
     }
@@ -127,8 +123,7 @@ public struct DNSCollector: GlobalCollector {
         sink.declare(Metric.duration)
         sink.declare(Metric.errors)
         for (key, tally) in state.withLockedValue({ $0 }) {
-            sink.add(Metric.duration, [key.host, key.transport.rawValue], .histogram(tally.histogram.snapshot))
-            for (reason, count) in tally.errors { sink.add(Metric.errors, [key.host, key.transport.rawValue, reason], count) }
+            tally.add(to: &sink, duration: Metric.duration, errors: Metric.errors, labels: [key.host, key.transport.rawValue])
         }
     }
 }

@@ -38,14 +38,11 @@ public struct DialLatencyCollector: GlobalCollector {
         let endpoint: ProbeEndpoint
     }
 
-    struct Tally: Sendable {
-        var histogram = HistogramAccumulator()
-        var errors: [String: UInt64] = Dictionary(uniqueKeysWithValues: ProbeError.Kind.allCases.map { ($0.rawValue, 0) })
-    }
+    static let reasons = ProbeError.Kind.allCases.map(\.rawValue)
 
     struct State: Sendable {
         var peers: [Peer] = []
-        var tallies: [String: Tally] = [:]
+        var tallies: [String: ProbeTally] = [:]
     }
 
     let targets: [ProbeEndpoint]
@@ -116,12 +113,8 @@ public struct DialLatencyCollector: GlobalCollector {
         }
         state.withLockedValue { state in
             guard state.peers.contains(peer) else { return }
-            var tally = state.tallies[peer.label] ?? Tally()
-            if let error {
-                tally.errors[error.kind.rawValue, default: 0] += 1
-            } else {
-                tally.histogram.observe(duration.seconds)
-            }
+            var tally = state.tallies[peer.label] ?? ProbeTally(reasons: Self.reasons)
+            tally.record(answered: error == nil ? duration : nil, failure: error?.kind.rawValue)
             state.tallies[peer.label] = tally
         }
     }
@@ -163,9 +156,8 @@ public struct DialLatencyCollector: GlobalCollector {
         sink.declare(Metric.errors)
         sink.add(Metric.peers, [], UInt64(state.peers.count))
         for peer in state.peers {
-            let tally = state.tallies[peer.label] ?? Tally()
-            sink.add(Metric.duration, [peer.label], .histogram(tally.histogram.snapshot))
-            for (reason, count) in tally.errors { sink.add(Metric.errors, [peer.label, reason], count) }
+            let tally = state.tallies[peer.label] ?? ProbeTally(reasons: Self.reasons)
+            tally.add(to: &sink, duration: Metric.duration, errors: Metric.errors, labels: [peer.label])
         }
     }
 }
