@@ -254,7 +254,7 @@ struct ExporterCommand: AsyncParsableCommand {
         let landingHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         router.add(middleware: AllowedMethods(pages: ["/": { _ in landingHeaders }, telemetryPath: MetricsEndpoint.headers(for:)]))
         router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: landing)))
+            Response(status: .ok, headers: landingHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: landing)))
         }
         router.get(RouterPath(telemetryPath)) { request, _ in await endpoint.respond(to: request) }
 
