@@ -71,7 +71,9 @@ struct SlowDockerIntegrationTests {
         // from the time a loaded machine takes to start a process.
         let waited = Self.seconds(between: "Swarm service names from the Docker Engine API", and: "listening on", in: exporter.log)
         print("slow docker: the port opened after \(String(format: "%.2f", startup)) s; the exporter waited \(waited.map { String(format: "%.2f", $0) } ?? "?") s for Docker")
-        #expect(waited.map { $0 < 2.5 } == true, "serving waited on Docker for \(String(describing: waited)) s")
+        // The wait is 2 s; the bound leaves room for a loaded machine and still tells it apart from
+        // the 50 s refresh it must not wait for.
+        #expect(waited.map { $0 < 5 } == true, "serving waited on Docker for \(String(describing: waited)) s")
         #expect(startup < 10, "the port opened after \(startup) s")
         let first = try exporter.scrape()
         #expect(first.value("swarm_ipvs_exporter_netns_up", ["netns": "net"]) == "1")
@@ -83,7 +85,8 @@ struct SlowDockerIntegrationTests {
         let status = exporter.stop()
         let stopped = Date().timeIntervalSince(stopping)
         print("slow docker: SIGTERM during a refresh ended the process after \(String(format: "%.2f", stopped)) s (exit \(status))")
-        #expect(stopped < 2.5, "SIGTERM took \(stopped) s")
+        // Well inside the stack's 10 s stop_grace_period (the refresh alone would take 50 s).
+        #expect(stopped < 5, "SIGTERM took \(stopped) s")
         #expect(status == 0)
         #expect(engine.requests.count < 20, "the refresh went on after SIGTERM: \(engine.requests)")
     }
