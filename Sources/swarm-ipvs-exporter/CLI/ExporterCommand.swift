@@ -144,7 +144,7 @@ struct ExporterCommand: AsyncParsableCommand {
             }
         }
         guard Self.level(logLevel) != nil else { throw ValidationError("--log.level must be debug, info, warn or error, not \"\(logLevel)\"") }
-        guard LogfmtLogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log.format must be logfmt or json, not \"\(logFormat)\"") }
+        guard LogLineHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log.format must be logfmt or json, not \"\(logFormat)\"") }
         for path in namespacePaths where path.isEmpty { throw ValidationError("--namespace-path must not be empty") }
         do {
             _ = try NameFilter(include: namespaceInclude, exclude: namespaceExclude)
@@ -175,8 +175,8 @@ struct ExporterCommand: AsyncParsableCommand {
         }
         StraySignals.ignoreUntilHandled()
         let level = Self.level(logLevel)!
-        let format = LogfmtLogHandler.Format(rawValue: logFormat)!
-        LoggingSystem.bootstrap { _ in LogfmtLogHandler(level: level, format: format) }
+        let format = LogLineHandler.Format(rawValue: logFormat)!
+        LoggingSystem.bootstrap { _ in LogLineHandler(level: level, format: format) }
         let logger = Logger(label: "swarm-ipvs-exporter")
         ResourceLimits.raiseOpenFileLimit(logger: logger)
 

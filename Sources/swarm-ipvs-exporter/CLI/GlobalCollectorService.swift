@@ -1,7 +1,6 @@
 import ExporterCore
 import Logging
 import ServiceLifecycle
-import SwarmDiscovery
 
 /// Runs a global collector's background probes for as long as the server runs.
 struct GlobalCollectorService: Service {
@@ -19,18 +18,6 @@ struct GlobalCollectorService: Service {
             logger.error("collector's background work failed", metadata: ["collector": "\(type(of: collector).name)", "error": "\(error)"])
         }
         // A service that returns would stop the whole server group: wait for the real shutdown.
-        try? await gracefulShutdown()
-    }
-}
-
-/// Keeps the Swarm names fresh for as long as the server runs.
-struct SwarmDirectoryService: Service {
-    let directory: DockerSwarmDirectory
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await directory.run()
-        }
         try? await gracefulShutdown()
     }
 }

@@ -6,7 +6,7 @@ import Logging
 
 /// Writes one line per event to standard error, as logfmt (`ts=… level=info msg="…" key=value`)
 /// or as a JSON object, the two formats Prometheus' own tools offer.
-struct LogfmtLogHandler: LogHandler {
+struct LogLineHandler: LogHandler {
     enum Format: String, CaseIterable, Sendable {
         case logfmt
         case json
