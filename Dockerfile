@@ -109,8 +109,11 @@ EXPOSE 10118
 # tls_server_config; /-/healthy is exempt from basic auth. (The earlier check, a plain
 # `GET /` through bash's /dev/tcp wanting 200, failed for ever under basic auth (401) or TLS, and
 # Swarm restarted every task in a loop. Tests/cluster's webconfig section holds the image to it.)
-# /-/healthy runs no scrape, so checking every 30 s costs nothing measurable.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+# /-/healthy runs no scrape, so checking every 30 s costs nothing measurable. The timeout is
+# Docker's default, 30 s: it counts from the start of the exec, and on a busy node the exec alone
+# (runc in the task's cgroup) can take seconds; in the QEMU lab it took 10-15 s, and the former
+# 5 s marked every healthy task unhealthy, so Swarm replaced them in a loop.
+HEALTHCHECK --interval=30s --timeout=30s --start-period=20s --retries=3 \
   CMD ["/usr/local/bin/swarm-ipvs-exporter", "healthcheck"]
 
 # No USER: the exporter must be uid 0 inside the container. Docker grants the capabilities of
