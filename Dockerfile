@@ -116,8 +116,13 @@ EXPOSE 10118
 HEALTHCHECK --interval=30s --timeout=30s --start-period=20s --retries=3 \
   CMD ["/usr/local/bin/swarm-ipvs-exporter", "healthcheck"]
 
-# No USER: the exporter must be uid 0 inside the container. Docker grants the capabilities of
-# cap_add (CAP_SYS_ADMIN for setns, CAP_NET_ADMIN for the IPVS and conntrack dumps) to uid 0 only;
-# a non-root user would get none of them (no ambient capabilities). The stack drops every other
-# capability (cap_drop: ALL).
+# No USER: the exporter runs as uid 0 inside the container, with only the capabilities of the
+# stack's cap_add (CAP_SYS_ADMIN for setns, CAP_NET_ADMIN for the IPVS and conntrack dumps; the
+# stack drops every other one). Docker grants cap_add to uid 0 only. Tried in the multi-node lab
+# (Tests/cluster, section leastpriv): this image plus `setcap cap_sys_admin,cap_net_admin+ep` on
+# the binary and `USER 65534:65534`, run with the stack's cap_drop/cap_add and mounts, got exactly
+# those two capabilities (CapEff 0x201000) and read ingress_sbox, IPVS and conntrack; but the Docker
+# socket refused it: `connect /var/run/docker.sock: Permission denied` (root:docker 0660, and the
+# docker group's id differs from host to host), so every `service` label and ipvs_swarm_* series
+# was gone. Root is kept for that; a deployment with --no-docker could run that non-root variant.
 ENTRYPOINT ["/usr/local/bin/swarm-ipvs-exporter"]
