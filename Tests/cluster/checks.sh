@@ -27,7 +27,8 @@
 #              tasks stay healthy, Prometheus scrapes with credentials
 #   poweroff   the last worker powered off: the manager's exporter keeps serving, dial errors to
 #              that peer are counted with a reason
-# CLUSTER_SECTIONS="image tasks …" runs only those (default: all, in the order above).
+# CLUSTER_SECTIONS="image tasks …" runs only those; default "image tasks mesh ring" (the
+# sections seen passing in the lab so far); CLUSTER_SECTIONS=all runs every section above, in order.
 # Results and raw material: $SWARM_CLUSTER_DIR/checks/ (scrapes, ipvsadm outputs, measurements.txt).
 set -uo pipefail
 : "${SWARM_CLUSTER_NODES:?run me through scripts/swarm-cluster}" "${SWARM_CLUSTER_IMAGE:?}" "${SWARM_CLUSTER_DIR:?}"
@@ -40,7 +41,11 @@ svc=${stack}_exporter
 web=${SWARM_CLUSTER_WEB_SERVICE:-web}
 wport=${SWARM_CLUSTER_WEB_PORT:-8080}
 OUT=$SWARM_CLUSTER_DIR/checks; mkdir -p "$OUT"
-sections=${CLUSTER_SECTIONS:-image tasks mesh ring leastpriv prometheus measure ops webconfig poweroff}
+all_sections="image tasks mesh ring leastpriv prometheus measure ops webconfig poweroff"
+# the default: the sections seen passing in the lab; the others are written but have not yet been
+# run to the end there (CLUSTER_SECTIONS=all, or a list, runs them)
+sections=${CLUSTER_SECTIONS:-image tasks mesh ring}
+[ "$sections" = all ] && sections=$all_sections
 t0=$(date +%s)
 pass=0; fail=0
 check() { # check DESCRIPTION COMMAND...
