@@ -16,7 +16,7 @@ start=$(date +%s)
 SWARM_CLUSTER_DIR=$work "$repo/scripts/swarm-cluster" --nodes "${CLUSTER_NODES:-2}" "$repo/Tests/cluster/checks.sh" > "$work/cluster.log" 2>&1
 rc=$?
 # the checks' own lines (prefixed [node1] by swarm-cluster)
-sed -n 's/^\[node1\] //p' "$work/cluster.log" | sed -n '/^# \[0s\] nodes:/,$p' | grep -E '^(ok |FAIL|# |[0-9]+ passed, [0-9]+ failed)' > "$work/checks.log"
+sed -n 's/^\[node1\] //p' "$work/cluster.log" | sed -E -n '/^# \[[0-9]+s\] nodes:/,$p' | grep -E '^(ok |FAIL|# |[0-9]+ passed, [0-9]+ failed)' > "$work/checks.log"
 grep -vE '^[0-9]+ passed, [0-9]+ failed$' "$work/checks.log"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/checks.log" | tail -n 1)
 echo "run-cluster-test: swarm-cluster exit status $rc after $(( $(date +%s) - start )) s; work dir $work"
