@@ -108,11 +108,13 @@ EXPOSE 10118
 # follows a stack that changes the port, and it speaks TLS when the web config has
 # tls_server_config; /-/healthy is exempt from basic auth. (The earlier check, a plain
 # `GET /` through bash's /dev/tcp wanting 200, failed for ever under basic auth (401) or TLS, and
-# Swarm restarted every task in a loop. Tests/cluster's webconfig section holds the image to it.)
+# Swarm restarted every task in a loop. WebConfigIntegrationTests.healthCheckUnderTLSAndBasicAuth
+# tests the subcommand; Tests/cluster's webconfig section does it on a Swarm.)
 # /-/healthy runs no scrape, so checking every 30 s costs nothing measurable. The timeout is
 # Docker's default, 30 s: it counts from the start of the exec, and on a busy node the exec alone
-# (runc in the task's cgroup) can take seconds; in the QEMU lab it took 10-15 s, and the former
-# 5 s marked every healthy task unhealthy, so Swarm replaced them in a loop.
+# (runc in the task's cgroup) can take seconds; in the QEMU lab a `docker exec` took 10-15 s, and
+# with the former 5 s healthy tasks failed their checks ("Health check exceeded timeout (5s)") and
+# Swarm replaced them.
 HEALTHCHECK --interval=30s --timeout=30s --start-period=20s --retries=3 \
   CMD ["/usr/local/bin/swarm-ipvs-exporter", "healthcheck"]
 
