@@ -1,13 +1,31 @@
-# syntax=docker/dockerfile:1
 # swarm-ipvs-exporter: the release binary on a slim Debian runtime.
 #
 #   docker build -t swarm-ipvs-exporter:0.1.0 \
 #     --build-arg REVISION="$(git rev-parse HEAD)" --build-arg CREATED="$(date -u +%FT%TZ)" \
 #     --build-arg SOURCE="$(git remote get-url origin)" .
 #
+# Needs BuildKit (Docker 20.10 or later; `DOCKER_BUILDKIT=1` where it is not the default): the build
+# stage uses `RUN --mount=type=cache`, which the legacy builder rejects. The file has no
+# `# syntax=` line on purpose: that line makes BuildKit pull a frontend image from a registry, and
+# everything used here (RUN --mount, FROM of a build argument) is in the frontend built into the
+# engine since Docker 20.10, so the file also builds where no registry can be reached.
+#
+# Where the binary comes from (build argument BINARY_FROM):
+#   build     (default) the Swift stage below compiles it in the official Swift image;
+#   prebuilt  a binary already built on the host and put in the build context at PREBUILT_BINARY
+#             (default .build-static/release/swarm-ipvs-exporter, i.e.
+#             `swift build -c release --static-swift-stdlib --product swarm-ipvs-exporter
+#              --scratch-path .build-static`); BuildKit then skips the Swift stage entirely:
+#     docker build --build-arg BINARY_FROM=prebuilt -t swarm-ipvs-exporter:0.1.0 .
+#   scripts/swarm-cluster builds the image this way inside its QEMU lab. Either way the runtime
+#   stage (packages, user, labels, health check, entry point) is the one below.
+#
 # Deployed as a global Swarm service by compose/swarm-ipvs-exporter.yml (README.md "Deployment").
 # Checked by scripts/validate-deploy (hadolint) and Tests/deploy/runtime-libs.sh, which runs the
-# release binary in a root holding only the runtime stage's packages.
+# release binary in a root holding only the runtime stage's packages; built and deployed on a real
+# multi-node Swarm by Tests/cluster/ (scripts/swarm-cluster).
+
+ARG BINARY_FROM=build
 
 # ---------------------------------------------------------------------------------------------
 # Build: the official Swift toolchain image of the same Debian release as the runtime stage, so
@@ -45,6 +63,15 @@ RUN --mount=type=cache,target=/src/.build \
  && /out/swarm-ipvs-exporter --version
 
 # ---------------------------------------------------------------------------------------------
+# The alternative to the Swift stage: a binary built on the host (see the top of this file).
+FROM scratch AS prebuilt
+ARG PREBUILT_BINARY=.build-static/release/swarm-ipvs-exporter
+COPY ${PREBUILT_BINARY} /out/swarm-ipvs-exporter
+
+# The stage the runtime copies the binary from: "build" or "prebuilt".
+FROM ${BINARY_FROM} AS binary
+
+# ---------------------------------------------------------------------------------------------
 # Runtime: what the binary links beyond glibc and libgcc_s (both in the base image), nothing else.
 # The Swift runtime and Foundation are linked in statically (--static-swift-stdlib); libstdc++6 is
 # what they still need dynamically (already in the slim image, named so it stays). No
@@ -71,20 +98,33 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libnl-3-200 libnl-genl-3-200 libcrypt1 zlib1g libstdc++6 \
  && rm -rf /var/lib/apt/lists/*
 
-COPY --from=build /out/swarm-ipvs-exporter /usr/local/bin/swarm-ipvs-exporter
+COPY --from=binary /out/swarm-ipvs-exporter /usr/local/bin/swarm-ipvs-exporter
 
 EXPOSE 10118
 
-# The health check asks the landing page (/) with bash's /dev/tcp: bash is an Essential package of
-# the base image, so no curl or wget (and their libraries) is added just for this. "/" is cheap;
-# /metrics would run a full scrape of every namespace every 30 s. It expects "HTTP/1.x 200" as the
-# first line of the answer. It assumes the default listen port 10118; a stack that changes
-# --web.listen-address must override the health check too.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/10118 && printf 'GET / HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && IFS= read -r -t 4 status <&3 && [[ $status == HTTP/1.?' 200'* ]]"]
+# The health check is the binary itself: `swarm-ipvs-exporter healthcheck` asks the running
+# exporter for /-/healthy on the loopback address of its listen port and exits 0 on 200. It reads
+# --web.listen-address and --web.config.file from the exporter's command line (PID 1 here), so it
+# follows a stack that changes the port, and it speaks TLS when the web config has
+# tls_server_config; /-/healthy is exempt from basic auth. (The earlier check, a plain
+# `GET /` through bash's /dev/tcp wanting 200, failed for ever under basic auth (401) or TLS, and
+# Swarm restarted every task in a loop. WebConfigIntegrationTests.healthCheckUnderTLSAndBasicAuth
+# tests the subcommand; Tests/cluster's webconfig section does it on a Swarm.)
+# /-/healthy runs no scrape, so checking every 30 s costs nothing measurable. The timeout is
+# Docker's default, 30 s: it counts from the start of the exec, and on a busy node the exec alone
+# (runc in the task's cgroup) can take seconds; in the QEMU lab a `docker exec` took 10-15 s, and
+# with the former 5 s healthy tasks failed their checks ("Health check exceeded timeout (5s)") and
+# Swarm replaced them.
+HEALTHCHECK --interval=30s --timeout=30s --start-period=20s --retries=3 \
+  CMD ["/usr/local/bin/swarm-ipvs-exporter", "healthcheck"]
 
-# No USER: the exporter must be uid 0 inside the container. Docker grants the capabilities of
-# cap_add (CAP_SYS_ADMIN for setns, CAP_NET_ADMIN for the IPVS and conntrack dumps) to uid 0 only;
-# a non-root user would get none of them (no ambient capabilities). The stack drops every other
-# capability (cap_drop: ALL).
+# No USER: the exporter runs as uid 0 inside the container, with only the capabilities of the
+# stack's cap_add (CAP_SYS_ADMIN for setns, CAP_NET_ADMIN for the IPVS and conntrack dumps; the
+# stack drops every other one). Docker grants cap_add to uid 0 only. Tried in the multi-node lab
+# (Tests/cluster, section leastpriv): this image plus `setcap cap_sys_admin,cap_net_admin+ep` on
+# the binary and `USER 65534:65534`, run with the stack's cap_drop/cap_add and mounts, got exactly
+# those two capabilities (CapEff 0x201000) and read ingress_sbox, IPVS and conntrack; but the Docker
+# socket refused it: `connect /var/run/docker.sock: Permission denied` (root:docker 0660, and the
+# docker group's id differs from host to host), so every `service` label and ipvs_swarm_* series
+# was gone. Root is kept for that; a deployment with --no-docker could run that non-root variant.
 ENTRYPOINT ["/usr/local/bin/swarm-ipvs-exporter"]

@@ -65,6 +65,30 @@ struct WebConfigIntegrationTests {
         #expect(try exporter.get("/metrics", ready).status == 200)
     }
 
+    /// The image's HEALTHCHECK (`swarm-ipvs-exporter healthcheck`) under TLS and basic auth: the
+    /// health path answers without credentials, the subcommand speaks TLS when the web config says
+    /// so, and it fails once nothing serves (or when it is told the wrong protocol).
+    @Test func healthCheckUnderTLSAndBasicAuth() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let config = pki.path("web.yml")
+        try Self.write(Self.tlsConfig(users: ["prometheus": try Self.hash("s3cret")]), to: config)
+        let ready = pki.curl(client: nil) + ["-u", "prometheus:s3cret"]
+        let exporter = try ExporterProcess(Self.arguments + ["--web.config.file", config], scheme: "https", readinessCurlArguments: ready)
+        #expect(try exporter.get("/metrics", pki.curl(client: nil)).status == 401)
+        let health = try exporter.get("/-/healthy", pki.curl(client: nil))
+        #expect(health.status == 200, "the health path needs no credentials")
+        #expect(String(decoding: health.body, as: UTF8.self) == "OK\n")
+        let address = "127.0.0.1:\(exporter.port)"
+        let healthy = try Shell.run([ExporterProcess.binary, "healthcheck", "--web.listen-address", address, "--web.config.file", config], check: false)
+        #expect(healthy.status == 0, "\(healthy.stderr)")
+        let plain = try Shell.run([ExporterProcess.binary, "healthcheck", "--web.listen-address", address], check: false)
+        #expect(plain.status == 1, "plain HTTP against the TLS port is not healthy")
+        exporter.stop()
+        let stopped = try Shell.run([ExporterProcess.binary, "healthcheck", "--web.listen-address", address, "--web.config.file", config], check: false)
+        #expect(stopped.status == 1, "nothing serves: unhealthy")
+    }
+
     @Test func basicAuthOverPlainHTTP() throws {
         let pki = try TestPKI()
         defer { pki.remove() }
@@ -78,6 +102,9 @@ struct WebConfigIntegrationTests {
         #expect(try exporter.get("/metrics", ["-H", "Authorization: Basic !!!notbase64"]).status == 401)
         #expect(try exporter.get("/metrics", ["-H", "Authorization: Bearer abc"]).status == 401)
         #expect(try exporter.get("/nope", ["-u", "alice:wonderland"]).status == 404)
+        #expect(try exporter.get("/-/healthy").status == 200, "the health path is exempt from basic auth")
+        let healthy = try Shell.run([ExporterProcess.binary, "healthcheck", "--web.listen-address", "127.0.0.1:\(exporter.port)"], check: false)
+        #expect(healthy.status == 0, "\(healthy.stderr)")
     }
 
     @Test(arguments: [

@@ -13,7 +13,7 @@
 #      container has): the dynamic loader finds every library (ld.so --list: no "not found");
 #   3. --version and --print-metrics run there;
 #   4. the exporter serves there with the stack's flags, and the Dockerfile's HEALTHCHECK command,
-#      run as written by the root's own bash, reports healthy; once the exporter is stopped, unhealthy.
+#      run as written in the root, reports healthy; once the exporter is stopped, unhealthy.
 # Needs root (chroot, unshare). Prints "runtime-libs: N passed, M failed".
 # RUNTIME_LIBS_EXTRA_DIRS="dir ..." copies more directories into the root (e.g. the Swift runtime,
 # to try the rest with a debug build); such a run says so and does not prove the runtime stage.
@@ -41,7 +41,7 @@ print(" ".join(pkgs))
 PY
 )
 base_packages="libc6 libgcc-s1"        # in debian:bookworm-slim, which the stage starts from
-healthcheck_packages="bash libtinfo6"  # Essential in the base image; the HEALTHCHECK runs bash
+healthcheck_packages="bash libtinfo6"  # Essential in the base image (the HEALTHCHECK is the binary itself)
 echo "runtime stage installs: $runtime_packages"
 allowed=" $runtime_packages $base_packages "
 
@@ -136,15 +136,19 @@ if ! python3 Tests/deploy/deploylib.py runnable-args "$EXPORTER_BIN" >"$root/tmp
   fail "read the stack's flags:"; sed 's/^/    /' "$root/tmp/args.err"; finish
 fi
 mapfile -t args <"$root/tmp/args"
-# The HEALTHCHECK asks 127.0.0.1:10118 (the image's default port). Use it if it is free here,
-# otherwise a free port, substituted into the health check command.
+# The HEALTHCHECK (`swarm-ipvs-exporter healthcheck`) reads the listen address from PID 1's command
+# line, which in a container is the exporter; here PID 1 is the host's init, so it falls back to the
+# image's default port 10118. Use that port if it is free here, otherwise a free port, passed to
+# the health check as --web.listen-address.
 port=10118
 python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", 10118))' 2>/dev/null || port=$(free_port)
 health_cmd=$(python3 - "$port" <<'PY'
 import json, re, sys
 text = open("Dockerfile").read().replace("\\\n", " ")
 cmd = json.loads(re.search(r"(?m)^HEALTHCHECK\b.*?\bCMD\s+(\[.*\])\s*$", text).group(1))
-print(json.dumps([c.replace("/10118", "/" + sys.argv[1]) for c in cmd]))
+if sys.argv[1] != "10118":
+    cmd.append("--web.listen-address=127.0.0.1:" + sys.argv[1])
+print(json.dumps(cmd))
 PY
 )
 mapfile -t health < <(python3 -c 'import json,sys; print("\n".join(json.loads(sys.argv[1])))' "$health_cmd")
@@ -160,7 +164,7 @@ else
   fail "the exporter did not serve from the root:"; tail -n 20 "$root/tmp/server.log" | sed 's/^/    /'
 fi
 if in_root "${health[@]}"; then
-  pass "the Dockerfile's HEALTHCHECK, run by the root's bash, reports healthy"
+  pass "the Dockerfile's HEALTHCHECK, run in the root, reports healthy"
 else
   fail "the Dockerfile's HEALTHCHECK reports unhealthy while the exporter serves"
 fi

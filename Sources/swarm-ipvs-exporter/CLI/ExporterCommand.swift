@@ -257,6 +257,13 @@ struct ExporterCommand: AsyncParsableCommand {
             Response(status: .ok, headers: landingHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: landing)))
         }
         router.get(RouterPath(telemetryPath)) { request, _ in await endpoint.respond(to: request) }
+        // Liveness for the image's HEALTHCHECK (`swarm-ipvs-exporter healthcheck`): no scrape, no
+        // basic auth (see WebSecurityMiddleware).
+        if telemetryPath != HealthCheck.path {
+            router.get(RouterPath(HealthCheck.path)) { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "OK\n")))
+            }
+        }
 
         let idle = DurationParser.parse(idleTimeout)!
         let idleAmount = TimeAmount.nanoseconds(Int64(idle.seconds * 1e9))

@@ -11,6 +11,10 @@ enum Main {
     static func main() async {
         MemoryPolicy.configure()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // The image's HEALTHCHECK: a subcommand of its own, parsed apart from the exporter's flags.
+        if arguments.first == "healthcheck" {
+            exit(await HealthCheck.run(Array(arguments.dropFirst())))
+        }
         let split: CollectorFlagParser.Result
         do {
             // A config file's collector options go first: the command line's come later and win.

@@ -4,7 +4,9 @@ import NIOPosix
 import WebSecurity
 
 /// Applies `--web.config.file` to every request: basic auth (401 without the right user and
-/// password) and the configured response headers.
+/// password) and the configured response headers. The health path (`HealthCheck.path`, which
+/// answers only "OK") is exempt from basic auth, so the image's HEALTHCHECK works whatever users
+/// the config names (TLS still applies to it).
 struct WebSecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: WebConfigStore
     /// bcrypt takes tens of milliseconds by design: it runs here, not on the event loops.
@@ -13,7 +15,8 @@ struct WebSecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let state = store.current
         var response: Response
-        if let authenticator = state.authenticator, !(try await authorizes(request, authenticator)) {
+        if let authenticator = state.authenticator, request.uri.path != HealthCheck.path,
+           !(try await authorizes(request, authenticator)) {
             response = Response(
                 status: .unauthorized,
                 headers: [.wwwAuthenticate: "Basic", .contentType: "text/plain; charset=utf-8"],
