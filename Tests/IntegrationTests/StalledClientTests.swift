@@ -22,6 +22,25 @@ struct StalledClientTests {
         }
     }
 
+    /// Waits (at most 30 s) until every stalled connection has the head of a 200 answer waiting
+    /// in its receive buffer (peeked, not read): each was admitted and its answer is being sent.
+    /// Scrapes made before that could take a slot first and turn a stalled client's answer into
+    /// a small 503 that does not stall.
+    static func waitUntilAnswering(_ connections: [RawConnection]) -> Bool {
+        let started = Date()
+        while Date().timeIntervalSince(started) < 30 {
+            let heads = connections.map { connection -> String in
+                var bytes = [UInt8](repeating: 0, count: 12)
+                let count = recv(connection.descriptor, &bytes, bytes.count, Int32(MSG_PEEK | MSG_DONTWAIT))
+                return count > 0 ? String(decoding: bytes[..<count], as: UTF8.self) : ""
+            }
+            if heads.allSatisfy({ $0.hasPrefix("HTTP/1.1 200") }) { return true }
+            if heads.contains(where: { $0.count >= 12 && !$0.hasPrefix("HTTP/1.1 200") }) { return false }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+
     /// True once a scrape is answered 503 (the stalled requests have been read and admitted; on a
     /// busy machine that takes a moment), within 15 s.
     static func eventuallyUnavailable(_ exporter: ExporterProcess) throws -> Bool {
@@ -41,6 +60,7 @@ struct StalledClientTests {
         let restingKiB = exporter.residentKilobytes
 
         let stalled = try Self.stalledReaders(4, port: exporter.port)
+        try #require(Self.waitUntilAnswering(stalled), "every stalled request was admitted and is being answered")
         // The four stalled answers hold the four slots of --web.max-requests 4 ...
         #expect(try Self.eventuallyUnavailable(exporter), "with every slot taken by a stalled answer")
         let stalledKiB = exporter.residentKilobytes
@@ -71,6 +91,7 @@ struct StalledClientTests {
         let exporter = try Self.largeAnswerExporter(farm, ["--web.write-timeout", "5m"])
         _ = try exporter.scrapeText()
         let stalled = try Self.stalledReaders(4, port: exporter.port)
+        try #require(Self.waitUntilAnswering(stalled), "every stalled request was admitted and is being answered")
         #expect(try Self.eventuallyUnavailable(exporter), "the stalled answers are in flight")
 
         let started = Date()

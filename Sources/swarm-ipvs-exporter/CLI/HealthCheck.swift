@@ -135,7 +135,7 @@ enum HealthCheck {
                     try channel.pipeline.syncOperations.addHandler(StatusLineHandler(promise: promise))
                 }
             }
-        let channel: Channel
+        let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
@@ -180,7 +180,7 @@ private final class StatusLineHandler: ChannelInboundHandler {
         promise.fail(HealthCheck.NoAnswer())
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
         promise.fail(error)
         context.close(promise: nil)
     }
