@@ -22,23 +22,30 @@ struct StalledClientTests {
         }
     }
 
-    /// Waits (at most 30 s) until every stalled connection has the head of a 200 answer waiting
-    /// in its receive buffer (peeked, not read): each was admitted and its answer is being sent.
-    /// Scrapes made before that could take a slot first and turn a stalled client's answer into
-    /// a small 503 that does not stall.
-    static func waitUntilAnswering(_ connections: [RawConnection]) -> Bool {
+    /// What a stalled connection has in its receive buffer so far: the first bytes, peeked (not
+    /// read, so the stall goes on).
+    static func head(of connection: RawConnection) -> String {
+        var bytes = [UInt8](repeating: 0, count: 12)
+        let count = recv(connection.descriptor, &bytes, bytes.count, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count > 0 ? String(decoding: bytes[..<count], as: UTF8.self) : ""
+    }
+
+    /// `count` stalled connections that are each being answered with a 200 (its head peeked in
+    /// the receive buffer): admitted, their answers in flight. A request that came while the slot
+    /// of the scrape before it was not yet given back gets a small 503, which does not stall: it
+    /// is replaced by a new one. At most 30 s.
+    static func stalledAnswers(_ count: Int, port: Int) throws -> [RawConnection] {
+        var connections = try stalledReaders(count, port: port)
         let started = Date()
         while Date().timeIntervalSince(started) < 30 {
-            let heads = connections.map { connection -> String in
-                var bytes = [UInt8](repeating: 0, count: 12)
-                let count = recv(connection.descriptor, &bytes, bytes.count, Int32(MSG_PEEK | MSG_DONTWAIT))
-                return count > 0 ? String(decoding: bytes[..<count], as: UTF8.self) : ""
+            let heads = connections.map(head(of:))
+            if heads.allSatisfy({ $0.hasPrefix("HTTP/1.1 200") }) { return connections }
+            for (index, text) in heads.enumerated() where text.count >= 12 && !text.hasPrefix("HTTP/1.1 200") {
+                connections[index] = try stalledReaders(1, port: port)[0]
             }
-            if heads.allSatisfy({ $0.hasPrefix("HTTP/1.1 200") }) { return true }
-            if heads.contains(where: { $0.count >= 12 && !$0.hasPrefix("HTTP/1.1 200") }) { return false }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        return false
+        throw Shell.Failure(command: ["stalled readers"], output: .init(status: -1, stdout: "", stderr: "not all answered within 30 s: \(connections.map(head(of:)))"))
     }
 
     /// True once a scrape is answered 503 (the stalled requests have been read and admitted; on a
@@ -59,8 +66,7 @@ struct StalledClientTests {
         try #require(answer.utf8.count > 6_000_000, "the answer must outgrow the socket buffers for a stall to be real: \(answer.utf8.count) bytes")
         let restingKiB = exporter.residentKilobytes
 
-        let stalled = try Self.stalledReaders(4, port: exporter.port)
-        try #require(Self.waitUntilAnswering(stalled), "every stalled request was admitted and is being answered")
+        let stalled = try Self.stalledAnswers(4, port: exporter.port)
         // The four stalled answers hold the four slots of --web.max-requests 4 ...
         #expect(try Self.eventuallyUnavailable(exporter), "with every slot taken by a stalled answer")
         let stalledKiB = exporter.residentKilobytes
@@ -90,8 +96,7 @@ struct StalledClientTests {
         let farm = try NamespaceFarm("stallterm", count: 250)
         let exporter = try Self.largeAnswerExporter(farm, ["--web.write-timeout", "5m"])
         _ = try exporter.scrapeText()
-        let stalled = try Self.stalledReaders(4, port: exporter.port)
-        try #require(Self.waitUntilAnswering(stalled), "every stalled request was admitted and is being answered")
+        let stalled = try Self.stalledAnswers(4, port: exporter.port)
         #expect(try Self.eventuallyUnavailable(exporter), "the stalled answers are in flight")
 
         let started = Date()
