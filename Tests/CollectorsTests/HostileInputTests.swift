@@ -22,26 +22,30 @@ import TestSupport
         return out
     }
 
-    @Test func procParsersSurviveMutatedFiles() throws {
+    @Test func procParsersAgreeWithAPlainReadingOfMutatedFiles() throws {
         var generator = SeededGenerator(state: 0x5052_4f43)
         var outcomes = (parsed: 0, rejected: 0)
         for name in ["snmp", "snmp6", "netstat", "sockstat", "sockstat6"] {
             let original = Array(try ProcParsingTests.fixture(name).utf8)
             for _ in 0..<1_000 {
                 let text = String(decoding: Self.mutate(original, &generator), as: UTF8.self)
+                let parsed: [ProcNetValue]?
                 do {
                     switch name {
-                    case "snmp", "netstat": _ = try ProcNetParsers.pairedTable(text, file: name)
-                    case "snmp6": _ = try ProcNetParsers.singleColumn(text, file: name)
-                    default: _ = try ProcNetParsers.sockstat(text, file: name)
+                    case "snmp", "netstat": parsed = try ProcNetParsers.pairedTable(text, file: name)
+                    case "snmp6": parsed = try ProcNetParsers.singleColumn(text, file: name)
+                    default: parsed = try ProcNetParsers.sockstat(text, file: name)
                     }
                     outcomes.parsed += 1
-                } catch {
+                } catch let error as ProcParseError {
+                    #expect(error.file == name && error.line >= 1)
+                    parsed = nil
                     outcomes.rejected += 1
                 }
+                let reference = PlainProcReading.read(text, layout: name == "snmp6" ? .singleColumn : name.hasPrefix("sockstat") ? .sockstat : .paired)
+                #expect(parsed == reference, "\(name): \(text.debugDescription.prefix(200))")
             }
         }
-        #expect(outcomes.parsed + outcomes.rejected == 5_000)
         #expect(outcomes.parsed > 0 && outcomes.rejected > 0)
     }
 

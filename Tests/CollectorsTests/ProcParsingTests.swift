@@ -99,6 +99,16 @@ import Testing
         }
     }
 
+    /// Names are stored 0-separated: a 0 byte inside one would split it in two and pair every
+    /// later name with the value before its own. Found by HostileInputTests' plain reading.
+    @Test func aZeroByteInANameIsRefusedNotMisaligned() throws {
+        #expect(throws: ProcParseError.self) { try ProcNetParsers.pairedTable("Tcp: Rto\0Algorithm RtoMin\nTcp: 1 200\n", file: "snmp") }
+        #expect(throws: ProcParseError.self) { try ProcNetParsers.singleColumn("Ip6In\0Receives 5\n", file: "snmp6") }
+        #expect(throws: ProcParseError.self) { try ProcNetParsers.sockstat("TCP: in\0use 1 alloc 2\n", file: "sockstat") }
+        #expect(try ProcNetParsers.pairedTable("Tcp: RtoAlgorithm RtoMin\nTcp: 1 200\n", file: "snmp")
+                == [ProcNetValue(name: "Tcp_RtoAlgorithm", value: 1), ProcNetValue(name: "Tcp_RtoMin", value: 200)])
+    }
+
     @Test func singleValuesMustBeOneNumber() throws {
         #expect(try ProcNetParsers.singleValue("262144\n", file: "f") == 262144)
         #expect(throws: ProcParseError.self) { try ProcNetParsers.singleValue("1 2\n", file: "f") }

@@ -457,18 +457,22 @@ fi
 if want poweroff; then
   last=$(( N - 1 )); w=${nodes[$last]}; wh=${hosts[$last]}
   note "== poweroff: $wh"
+  wid=$(docker node inspect --format '{{.ID}}' "$wh" 2>/dev/null)
   on "$w" swarm-cluster-poweroff >/dev/null 2>&1
   down_at=$(date +%s)
   bad=0; k=0; reasons=""
   for _ in $(seq 30); do
     k=$((k+1)); scrape "${nodes[0]}" /tmp/scrape-p.txt || bad=$((bad+1))
-    reasons=$(grep -E '^dial_errors_total\{' /tmp/scrape-p.txt | grep "$wh" | awk '$NF > 0' | grep -o 'reason="[^"]*"' | sort -u | tr '\n' ' ')
+    # kept once seen: the peer leaves Docker's DNS (and the ring) when gossip declares the node dead
+    r=$(grep -E '^dial_errors_total\{' /tmp/scrape-p.txt | grep -F ".$wid." | awk '$NF > 0' | grep -o 'reason="[^"]*"' | sort -u | tr '\n' ' ')
+    [ -n "$r" ] && { reasons=$r; cp /tmp/scrape-p.txt "$OUT/scrape-poweroff-errors.txt"; }
     [ -n "$reasons" ] && [ $k -ge 10 ] && break
     sleep 3
   done
   cp /tmp/scrape-p.txt "$OUT/scrape-poweroff.txt"
   check "${hosts[0]}: exporter kept serving after $wh went down ($k scrapes, $bad failed)" test "$bad" = 0
-  if [ "$N" -ge 2 ] && grep -q "peer=\"[^\"]*$wh" "$OUT/scrape-ring-${hosts[0]}.txt" 2>/dev/null; then
+  # peer names are <service>.<node ID>.<task ID>[.<network>]: the powered-off node's ID in them
+  if [ -n "$wid" ] && grep -q "peer=\"$svc\.$wid\." "$OUT/scrape-ring-${hosts[0]}.txt" 2>/dev/null; then
     check "${hosts[0]}: dial errors to the powered-off $wh counted with a reason ($reasons; $(( $(date +%s) - down_at )) s after power-off)" test -n "$reasons"
   else
     note "${hosts[0]} does not dial $wh on its ring: no dial error check"

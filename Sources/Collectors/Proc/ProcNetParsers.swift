@@ -19,7 +19,14 @@ struct ProcNetTable {
         values.reserveCapacity(capacity / 16)
     }
 
-    /// `prefix_name` when there is a prefix, else `name`.
+    /// Whether a name can go into `layout`: a 0 byte in it would end it early, and every name
+    /// after it would be paired with the wrong value. The kernel never writes one; a damaged or
+    /// hostile file may.
+    static func canHold(_ name: ArraySlice<UInt8>) -> Bool {
+        !name.contains(0)
+    }
+
+    /// `prefix_name` when there is a prefix, else `name` (both checked with `canHold` first).
     mutating func append(prefix: ArraySlice<UInt8>? = nil, name: ArraySlice<UInt8>, value: Int64) {
         if let prefix {
             layout.append(contentsOf: prefix)
@@ -77,6 +84,9 @@ enum ProcNetParsers {
                 throw ProcParseError(file: file, line: lineNumber - 1, problem: "header and values name different protocols")
             }
             let prefix = bytes[proto.lowerBound..<(proto.upperBound - 1)]
+            guard ProcNetTable.canHold(prefix), ProcNetTable.canHold(bytes[header]) else {
+                throw ProcParseError(file: file, line: lineNumber - 1, problem: "a 0 byte in a field name")
+            }
             while true {
                 let name = names.next()
                 let number = numbers.next()
@@ -107,7 +117,8 @@ enum ProcNetParsers {
         while let line = lines.next() {
             lineNumber += 1
             var fields = Words(bytes, in: line, separator: space, or: UInt8(ascii: "\t"))
-            guard let name = fields.next(), let number = fields.next(), fields.next() == nil, let value = integer(bytes[number]) else {
+            guard let name = fields.next(), let number = fields.next(), fields.next() == nil, let value = integer(bytes[number]),
+                  ProcNetTable.canHold(bytes[name]) else {
                 throw ProcParseError(file: file, line: lineNumber, problem: "expected a name and a number: \(text(bytes[line]))")
             }
             table.append(name: bytes[name], value: value)
@@ -124,7 +135,7 @@ enum ProcNetParsers {
         var table = ProcNetTable(capacity: bytes.count)
         for (index, line) in bytes.split(separator: newline).enumerated() {
             let fields = line.split(separator: space)
-            guard let proto = fields.first, proto.last == colon, fields.count % 2 == 1 else {
+            guard let proto = fields.first, proto.last == colon, fields.count % 2 == 1, ProcNetTable.canHold(line) else {
                 throw ProcParseError(file: file, line: index + 1, problem: "expected PROTO: key value …: \(text(line))")
             }
             for pair in stride(from: 1, to: fields.count, by: 2) {
