@@ -59,13 +59,14 @@ let package = Package(
         .target(
             name: "Collectors",
             dependencies: [
-                "ExporterCore", "Netlink", "CNetlink",
+                "ExporterCore", "Netlink", "CNetlink", "SwarmDiscovery",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["CollectorRegistryPlugin"]
         ),
-        // The Docker Engine API client that names Swarm's load balancers.
+        // The Docker Engine API client that names Swarm's load balancers, the snapshot of those
+        // names that collectors read, and the client's error metric.
         .target(
             name: "SwarmDiscovery",
             dependencies: [
@@ -164,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CollectorsTests",
-            dependencies: ["Collectors", "ExporterCore", "Netlink", "TestSupport"],
+            dependencies: ["Collectors", "ExporterCore", "Netlink", "SwarmDiscovery", "TestSupport"],
             exclude: ["Fixtures"],  // read through #filePath, next to the Netlink fixtures
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import ExporterCore
 import Foundation
 import Logging
 import Netlink
+import SwarmDiscovery
 import Testing
 @testable import Collectors
 

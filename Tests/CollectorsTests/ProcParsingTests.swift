@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func theDefaultFieldListSelectsExactlyItsFields() throws {
-        let filter = try NameFilter(include: ProcFields.defaultPattern, exclude: nil)
+        let filter = NameFilter(include: try NamePattern(ProcFields.defaultPattern), exclude: nil)
         for field in ProcFields.defaultFields {
             #expect(filter.accepts(field))
             #expect(!filter.accepts(field + "X"))

@@ -11,7 +11,9 @@ struct ProbeCollector: NamespaceCollector {
         .flag("fast", help: "x"),
         .value("target", placeholder: "HOST", default: "a", help: "x"),
         .repeated("file", placeholder: "NAME=PATH", help: "x"),
-        .value("interval", placeholder: "DURATION", default: "15s", help: "x"),
+        .duration("interval", default: "15s", help: "x"),
+        .integer("port", in: 1...9, placeholder: "N", help: "x"),
+        .pattern("only", help: "x"),
     ]
     static let metrics: [MetricDescriptor] = []
     init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {}
@@ -56,16 +58,40 @@ struct DefaultCollector: NamespaceCollector {
         }
     }
 
-    @Test func typedAccessorsValidateValues() throws {
-        let good = CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options,
-                                          values: ["fast": ["false"], "interval": ["1m30s"]])
-        #expect(try good.flag("fast") == false)
-        #expect(try good.string("target") == "a")
-        #expect(try good.duration("interval") == .seconds(90))
-        let bad = CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options,
-                                         values: ["fast": ["maybe"], "interval": ["soon"]])
-        #expect(throws: CollectorConfigurationError.self) { try bad.flag("fast") }
-        #expect(throws: CollectorConfigurationError.self) { try bad.duration("interval") }
+    @Test func valuesAreConvertedOnceWhenTheConfigurationIsBuilt() throws {
+        let good = try CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options,
+                                              values: ["fast": ["false"], "interval": ["1m30s"], "port": ["7"], "only": ["eth[0-9]"]])
+        #expect(good.flag("fast") == false)
+        #expect(good.string("target") == "a", "the default")
+        #expect(good.duration("interval") == .seconds(90))
+        #expect(good.integer("port") == 7)
+        #expect(good.filter(include: "only", exclude: "only").accepts("eth1") == false, "exclude wins")
+        #expect(good.filter(include: "only", exclude: "fast").accepts("eth1"))
+        let defaults = try CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options)
+        #expect(defaults.duration("interval") == .seconds(15))
+        #expect(defaults.integer("port") == nil)
+    }
+
+    @Test(arguments: [
+        (["fast": ["maybe"]], "--collector.probe.fast expects true or false, not \"maybe\""),
+        (["interval": ["soon"]], "--collector.probe.interval expects a duration such as 500ms, 15s or 1m, not \"soon\""),
+        (["port": ["10"]], "--collector.probe.port expects a whole number from 1 to 9, not \"10\""),
+        (["only": ["("]], "--collector.probe.only is not a valid regular expression: expected ')'"),
+    ])
+    func aValueItsOptionCannotTakeIsRefusedWhenBuilt(values: [String: [String]], message: String) {
+        let error = #expect(throws: CollectorConfigurationError.self) {
+            try CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options, values: values)
+        }
+        #expect(error?.description == message)
+    }
+
+    /// A single-value option's last value wins (the command line's over the config file's), so an
+    /// earlier one is never converted; every value of a repeatable option is kept.
+    @Test func onlyTheLastValueOfASingleValueOptionCounts() throws {
+        let configuration = try CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options,
+                                                       values: ["interval": ["soon", "2s"], "file": ["x=net/a", "y=net/b"]])
+        #expect(configuration.duration("interval") == .seconds(2))
+        #expect(configuration.strings("file") == ["x=net/a", "y=net/b"])
     }
 
     @Test func registrySelectsDefaultsOrTheNamedOnes() throws {
@@ -89,11 +115,12 @@ struct DefaultCollector: NamespaceCollector {
     }
 
     @Test func excludeWinsAndPatternsAreAnchored() throws {
-        let filter = try NameFilter(include: "lb_.*|ingress_sbox", exclude: "lb_bad.*")
+        let filter = NameFilter(include: try NamePattern("lb_.*|ingress_sbox"), exclude: try NamePattern("lb_bad.*"))
         #expect(filter.accepts("ingress_sbox"))
         #expect(filter.accepts("lb_1234"))
         #expect(!filter.accepts("lb_bad1"))
         #expect(!filter.accepts("xingress_sbox"))
-        #expect(throws: NameFilter.InvalidPattern.self) { try NameFilter(include: "(", exclude: nil) }
+        #expect(throws: NamePattern.Invalid.self) { try NamePattern("(") }
+        #expect(NameFilter(include: try NamePattern(""), exclude: try NamePattern("")).accepts("anything"), "an empty pattern is unset")
     }
 }

@@ -12,7 +12,7 @@ import Testing
     @Test func literalAlternativesMatchExactlyWhatTheAnchoredRegexMatches() throws {
         for pattern in ["Tcp_InErrs|Udp_NoPorts|Ip6InReceives", "eth0", "eth-0|x", "a|b|c"] {
             #expect(AnchoredRegex.literalAlternatives(pattern) != nil, "\(pattern) is a list of names")
-            let filter = try NameFilter(include: pattern, exclude: nil)
+            let filter = NameFilter(include: try NamePattern(pattern), exclude: nil)
             let regex = try Regex(pattern)
             for name in Self.probes {
                 #expect(filter.accepts(name) == ((try? regex.wholeMatch(in: name)) != nil), "\(pattern) vs \(name)")
@@ -24,7 +24,7 @@ import Testing
         for pattern in ["eth.*", "a||b", "a|", "|a", "(a|b)", "eth[0-9]", "a+", "a.b", "^a$", "a\\|b", "é"] {
             #expect(AnchoredRegex.literalAlternatives(pattern) == nil, "\(pattern) is a regex")
         }
-        let filter = try NameFilter(include: "eth.*|veth[0-9]+", exclude: "eth-0")
+        let filter = NameFilter(include: try NamePattern("eth.*|veth[0-9]+"), exclude: try NamePattern("eth-0"))
         #expect(filter.accepts("eth0"))
         #expect(filter.accepts("veth1234"))
         #expect(!filter.accepts("eth-0"))

@@ -17,7 +17,7 @@ import Testing
         }
         let selector = NamespaceSelector(
             patterns: [directory.path + "/lb_*", directory.path + "/missing"],
-            filter: try NameFilter(include: nil, exclude: "lb_bbb"))
+            filter: NameFilter(include: nil, exclude: try NamePattern("lb_bbb")))
         let targets = selector.targets()
         #expect(targets.map(\.label) == ["lb_aaa", "lb_ccc", "missing"])
         #expect(targets.map(\.isLiteral) == [false, false, true])

@@ -80,6 +80,25 @@ struct AbsurdFlagsTests {
         #expect(output.stderr.split(separator: "\n").count <= 4, "a short message, not a dump: \(output.stderr.prefix(600))")
     }
 
+    /// Flags are converted when the command line is parsed; a refusal still reads as the
+    /// exporter words it (flag, value, why), not as ArgumentParser's "The value '…' is invalid".
+    @Test(arguments: [
+        (["--web.idle-timeout", "1ms"], "--web.idle-timeout must be at least 100ms, not \"1ms\""),
+        (["--scrape.timeout", "10x"], "--scrape.timeout \"10x\" is not a duration such as 500ms, 10s or 1m (under a day)"),
+        (["--web.listen-address", "host:port"], "--web.listen-address \"host:port\" is not :PORT, HOST:PORT or [IPv6]:PORT with a port from 0 to 65535"),
+        (["--log.level", "LOUD"], "--log.level must be debug, info, warn or error, not \"LOUD\""),
+        (["--namespace-exclude", "("], "--namespace-exclude is not a valid regular expression: expected ')'"),
+        (["--collectors", "nope"], "--collectors: unknown collector \"nope\"; valid collectors: conntrack, dial-latency, dns, interfaces, ipvs, operstate, proc"),
+        (["--collector.dial.port", "0"], "--collector.dial.port expects a whole number from 1 to 65535, not \"0\""),
+    ])
+    func refusalsReadAsTheExporterWordsThem(arguments: [String], message: String) throws {
+        let output = try Self.run(arguments)
+        #expect(output.status == 2)
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "swarm-ipvs-exporter: Error: \(message)", "\(output.stderr)")
+        #expect(lines.dropFirst().first == "Usage: swarm-ipvs-exporter <options>", "\(output.stderr)")
+    }
+
     /// An address that parses but cannot be bound (no such host, not an IP) is a runtime failure:
     /// exit 1 with the resolver's error on one line, after a bounded time.
     @Test(arguments: [("nohost.invalid:10118", "nohost.invalid"), ("999.1.1.1:80", "999.1.1.1"), ("[zz::1]:80", "zz::1")])

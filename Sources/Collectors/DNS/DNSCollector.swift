@@ -12,8 +12,8 @@ public struct DNSCollector: GlobalCollector {
     public static let options: [CollectorOption] = [
         .repeated("host", placeholder: "NAME", help: "A name to resolve (A record) on every round; repeatable. Without one the collector does nothing."),
         .value("server", placeholder: "IP[:PORT]", help: "The DNS server to ask instead of the first nameserver of /etc/resolv.conf."),
-        .value("interval", placeholder: "DURATION", default: "15s", help: "Time between the starts of two lookups of the same name and protocol."),
-        .value("timeout", placeholder: "DURATION", default: "2s", help: "How long one lookup may take before it counts as a timeout."),
+        .duration("interval", default: "15s", help: "Time between the starts of two lookups of the same name and protocol."),
+        .duration("timeout", default: "2s", help: "How long one lookup may take before it counts as a timeout."),
     ]
 
     enum Metric {

@@ -17,11 +17,11 @@ public struct DialLatencyCollector: GlobalCollector {
     public static let options: [CollectorOption] = [
         .repeated("target", placeholder: "HOST:PORT", help: "A peer to dial; repeatable."),
         .value("swarm-service", placeholder: "NAME", help: "Discover peers as the A records of tasks.NAME (every task of a Swarm service) and dial each one but this node."),
-        .value("port", placeholder: "PORT", default: "10118", help: "The port to dial on discovered peers (the exporter's own metrics port)."),
-        .value("neighbours", placeholder: "N", default: "0", help: "Dial only the N peers after this node on the ring of sorted addresses (0 = all): O(n) instead of O(n²) dials on large clusters."),
+        .integer("port", in: 1...65535, placeholder: "PORT", default: 10118, help: "The port to dial on discovered peers (the exporter's own metrics port)."),
+        .integer("neighbours", in: 0...100_000, placeholder: "N", default: 0, help: "Dial only the N peers after this node on the ring of sorted addresses (0 = all): O(n) instead of O(n²) dials on large clusters."),
         .value("server", placeholder: "IP[:PORT]", help: "DNS server for tasks.NAME instead of the first nameserver of /etc/resolv.conf."),
-        .value("interval", placeholder: "DURATION", default: "15s", help: "Time between the starts of two dial rounds."),
-        .value("timeout", placeholder: "DURATION", default: "2s", help: "How long one connect may take before it counts as a timeout."),
+        .duration("interval", default: "15s", help: "Time between the starts of two dial rounds."),
+        .duration("timeout", default: "2s", help: "How long one connect may take before it counts as a timeout."),
     ]
 
     enum Metric {
@@ -60,9 +60,9 @@ public struct DialLatencyCollector: GlobalCollector {
             }
             return endpoint
         }
-        swarmService = try configuration.string("swarm-service")
-        port = UInt16(try configuration.integer("port", in: 1...65535) ?? 10118)
-        neighbours = try configuration.integer("neighbours", in: 0...100_000) ?? 0
+        swarmService = configuration.string("swarm-service")
+        port = UInt16(configuration.integer("port") ?? 10118)
+        neighbours = configuration.integer("neighbours") ?? 0
         schedule = try ProbeSchedule(configuration)
         logger = environment.logger
     }

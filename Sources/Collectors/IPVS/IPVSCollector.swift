@@ -1,6 +1,7 @@
 public import ExporterCore
 import Logging
 public import Netlink
+public import SwarmDiscovery
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,10 +30,10 @@ public struct IPVSCollector: NamespaceCollector {
     let swarm: (any SwarmDirectory)?
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
-        exportRates = try configuration.flag("rates")
-        exportBackends = try configuration.flag("backends")
-        exportBackendTraffic = try configuration.flag("backend-traffic")
-        exportBackendDetails = try configuration.flag("backend-details")
+        exportRates = configuration.flag("rates")
+        exportBackends = configuration.flag("backends")
+        exportBackendTraffic = configuration.flag("backend-traffic")
+        exportBackendDetails = configuration.flag("backend-details")
         swarm = environment.swarm
     }
 

@@ -9,8 +9,8 @@ public struct InterfacesCollector: NamespaceCollector {
     public static let summary = "Per-device receive/transmit bytes, packets, errors and drops (rtnetlink IFLA_STATS64)."
     public static let enabledByDefault = true
     public static let options: [CollectorOption] = [
-        .value("device-include", placeholder: "REGEX", help: "Only devices whose whole name matches."),
-        .value("device-exclude", placeholder: "REGEX", help: "Skip devices whose whole name matches (wins over include)."),
+        .pattern("device-include", help: "Only devices whose whole name matches."),
+        .pattern("device-exclude", help: "Skip devices whose whole name matches (wins over include)."),
     ]
 
     enum Metric {
@@ -37,7 +37,7 @@ public struct InterfacesCollector: NamespaceCollector {
     let devices: NameFilter
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
-        devices = try configuration.filter(include: "device-include", exclude: "device-exclude")
+        devices = configuration.filter(include: "device-include", exclude: "device-exclude")
     }
 
     public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {

@@ -7,8 +7,8 @@ public struct OperstateCollector: NamespaceCollector {
     public static let summary = "Per-device operational state, carrier, MTU, kind and address (rtnetlink)."
     public static let enabledByDefault = true
     public static let options: [CollectorOption] = [
-        .value("device-include", placeholder: "REGEX", help: "Only devices whose whole name matches."),
-        .value("device-exclude", placeholder: "REGEX", help: "Skip devices whose whole name matches (wins over include)."),
+        .pattern("device-include", help: "Only devices whose whole name matches."),
+        .pattern("device-exclude", help: "Skip devices whose whole name matches (wins over include)."),
     ]
 
     enum Metric {
@@ -29,7 +29,7 @@ public struct OperstateCollector: NamespaceCollector {
     let devices: NameFilter
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
-        devices = try configuration.filter(include: "device-include", exclude: "device-exclude")
+        devices = configuration.filter(include: "device-include", exclude: "device-exclude")
     }
 
     public func open(in namespace: NamespaceDescription) throws -> any NamespaceReader {

@@ -9,9 +9,9 @@ public struct ProcCollector: NamespaceCollector {
     public static let summary = "Per-namespace /proc/net/snmp, snmp6, netstat and sockstat, plus user-named single-value /proc files."
     public static let enabledByDefault = true
     public static let options: [CollectorOption] = [
-        .value("fields", placeholder: "REGEX", default: ProcFields.defaultPattern,
+        .pattern("fields", default: ProcFields.defaultPattern,
                help: "snmp/snmp6/netstat fields to export (whole-name match on Proto_Field or the snmp6 name, e.g. Tcp_CurrEstab, Ip6InReceives, TcpExt_ListenDrops); '.*' exports all. The default is a short list of drops, errors, retransmits and listen-queue overflows."),
-        .value("fields-exclude", placeholder: "REGEX", help: "snmp/snmp6/netstat fields not to export, even if --collector.proc.fields matches them."),
+        .pattern("fields-exclude", help: "snmp/snmp6/netstat fields not to export, even if --collector.proc.fields matches them."),
         .repeated("file", placeholder: "NAME=PATH",
                   help: "Also export a single-number /proc file as netns_proc_<NAME>; PATH is relative to /proc (sys/… reads /proc/sys/…, net/… reads the namespace's /proc/thread-self/net/…)."),
     ]
@@ -26,7 +26,7 @@ public struct ProcCollector: NamespaceCollector {
     let customFiles: [CustomFile]
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
-        catalog = ProcFieldCatalog(fields: try configuration.filter(include: "fields", exclude: "fields-exclude"))
+        catalog = ProcFieldCatalog(fields: configuration.filter(include: "fields", exclude: "fields-exclude"))
         customFiles = try configuration.strings("file").map(Self.customFile)
     }
 

@@ -9,7 +9,7 @@ struct ProbeSchedule: Sendable {
     let timeout: Duration
 
     init(_ configuration: CollectorConfiguration) throws {
-        if let text = try configuration.string("server") {
+        if let text = configuration.string("server") {
             guard let endpoint = ProbeEndpoint(text, defaultPort: 53) else {
                 throw CollectorConfigurationError("--collector.\(configuration.flagPrefix).server", "expects IP or IP:PORT, not \"\(text)\"")
             }
@@ -17,8 +17,8 @@ struct ProbeSchedule: Sendable {
         } else {
             server = nil
         }
-        interval = try configuration.duration("interval") ?? .seconds(15)
-        timeout = try configuration.duration("timeout") ?? .seconds(2)
+        interval = configuration.duration("interval") ?? .seconds(15)
+        timeout = configuration.duration("timeout") ?? .seconds(2)
         guard interval >= .milliseconds(100), timeout >= .milliseconds(10) else {
             throw CollectorConfigurationError("--collector.\(configuration.flagPrefix).interval",
                                               "and --collector.\(configuration.flagPrefix).timeout must be at least 100ms and 10ms")

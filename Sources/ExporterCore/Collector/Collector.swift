@@ -66,21 +66,34 @@ extension GlobalCollector {
     public func run() async throws {}
 }
 
-/// What the core hands to every collector when it is made.
+/// What the core hands to every collector when it is made: a logger, and whatever the executable
+/// keeps for collectors that the core knows nothing of (a directory of names refreshed in the
+/// background, say), each under a key its module declares (`CollectorEnvironmentKey`).
 public struct CollectorEnvironment: Sendable {
     public var logger: Logger
-    /// Docker Swarm's names for load balancers, when the Docker Engine API is reachable.
-    public var swarm: (any SwarmDirectory)?
+    private var values: [ObjectIdentifier: any Sendable] = [:]
 
-    public init(logger: Logger, swarm: (any SwarmDirectory)? = nil) {
+    public init(logger: Logger) {
         self.logger = logger
-        self.swarm = swarm
     }
+
+    /// The value set for `key`, or its default when none was.
+    public subscript<Key: CollectorEnvironmentKey>(key: Key.Type) -> Key.Value {
+        get { values[ObjectIdentifier(key)] as? Key.Value ?? Key.defaultValue }
+        set { values[ObjectIdentifier(key)] = newValue }
+    }
+}
+
+/// Names one value of `CollectorEnvironment`; the module that defines the value declares the key
+/// (and usually a property on `CollectorEnvironment` that reads it).
+public protocol CollectorEnvironmentKey {
+    associatedtype Value: Sendable
+    static var defaultValue: Value { get }
 }
 
 /// The namespace a reader is being opened in.
 public struct NamespaceDescription: Sendable, Hashable {
-    /// The nsfs file (for example `/var/run/docker/netns/ingress_sbox`).
+    /// The nsfs file (for example `/run/netns/blue` or `/proc/1/ns/net`).
     public let path: String
     /// The `netns` label value of its series.
     public let label: String

@@ -1,65 +1,109 @@
-/// One collector's parsed options, with typed accessors that fail with a clear message.
+/// One collector's options, converted once from the text they were given as to what their
+/// declarations say they are (`CollectorOption.ValueType`). Building it is where a bad value is
+/// refused; reading it cannot fail.
 public struct CollectorConfiguration: Sendable {
+    /// A converted value.
+    public enum Value: Sendable {
+        case flag(Bool)
+        case text(String)
+        case duration(Duration)
+        case integer(Int)
+        case pattern(NamePattern)
+    }
+
     public let collectorName: String
     /// `--collector.<flagPrefix>.` (the collector's name unless it declares a shorter prefix).
     public let flagPrefix: String
-    private let values: [String: [String]]
-    private let declared: [String: CollectorOption]
+    /// Per declared option: every value of a repeatable one, the last given (or the default) of
+    /// any other; empty when there is none.
+    private let values: [String: [Value]]
 
-    public init(collectorName: String, flagPrefix: String? = nil, options: [CollectorOption], values: [String: [String]] = [:]) {
+    /// - Parameter values: the texts given per option name (`CollectorFlagParser`).
+    /// - Throws: the first value that is not what its option declares.
+    public init(collectorName: String, flagPrefix: String? = nil, options: [CollectorOption], values given: [String: [String]] = [:]) throws(CollectorConfigurationError) {
         self.collectorName = collectorName
         self.flagPrefix = flagPrefix ?? collectorName
+        var values: [String: [Value]] = [:]
+        for option in options where values[option.name] == nil {
+            let texts = given[option.name] ?? option.defaultValue.map { [$0] } ?? []
+            // Of a single-value option only the last one counts (a command-line value wins over
+            // the config file's), so only that one is converted.
+            let counted = if case .repeatedValue = option.kind { texts } else { Array(texts.suffix(1)) }
+            let flag = "--collector.\(self.flagPrefix).\(option.name)"
+            values[option.name] = try counted.map { text throws(CollectorConfigurationError) in try Self.convert(text, to: option.valueType, flag: flag) }
+        }
         self.values = values
-        self.declared = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public func flag(_ name: String) throws -> Bool {
-        let text = try single(name) ?? "false"
-        switch text.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        default: throw CollectorConfigurationError(flag(for: name), "expects true or false, not \"\(text)\"")
+    private static func convert(_ text: String, to type: CollectorOption.ValueType, flag: String) throws(CollectorConfigurationError) -> Value {
+        switch type {
+        case .flag:
+            switch text.lowercased() {
+            case "true", "1", "yes": return .flag(true)
+            case "false", "0", "no": return .flag(false)
+            default: throw CollectorConfigurationError(flag, "expects true or false, not \"\(text)\"")
+            }
+        case .text:
+            return .text(text)
+        case .duration:
+            guard let duration = DurationParser.parse(text) else {
+                throw CollectorConfigurationError(flag, "expects a duration such as 500ms, 15s or 1m, not \"\(text)\"")
+            }
+            return .duration(duration)
+        case .integer(let range):
+            guard let value = Int(text), range.contains(value) else {
+                throw CollectorConfigurationError(flag, "expects a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
+            }
+            return .integer(value)
+        case .pattern:
+            do {
+                return .pattern(try NamePattern(text))
+            } catch {
+                throw CollectorConfigurationError(flag, "is not a valid regular expression: \(error.message)")
+            }
         }
     }
 
-    public func string(_ name: String) throws -> String? {
-        try single(name)
+    public func flag(_ name: String) -> Bool {
+        guard case .flag(let on)? = last(name) else { return false }
+        return on
+    }
+
+    public func string(_ name: String) -> String? {
+        guard case .text(let text)? = last(name) else { return nil }
+        return text
     }
 
     public func strings(_ name: String) -> [String] {
-        values[name] ?? []
+        all(name).compactMap { if case .text(let text) = $0 { text } else { nil } }
     }
 
-    public func filter(include: String, exclude: String) throws -> NameFilter {
-        do {
-            return try NameFilter(include: single(include), exclude: single(exclude))
-        } catch let error as NameFilter.InvalidPattern {
-            throw CollectorConfigurationError(flag(for: error.isInclude ? include : exclude), "is not a valid regular expression: \(error.message)")
-        }
-    }
-
-    public func duration(_ name: String) throws -> Duration? {
-        guard let text = try single(name) else { return nil }
-        guard let duration = DurationParser.parse(text) else {
-            throw CollectorConfigurationError(flag(for: name), "expects a duration such as 500ms, 15s or 1m, not \"\(text)\"")
-        }
+    public func duration(_ name: String) -> Duration? {
+        guard case .duration(let duration)? = last(name) else { return nil }
         return duration
     }
 
-    public func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = try single(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw CollectorConfigurationError(flag(for: name), "expects a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
-        }
+    public func integer(_ name: String) -> Int? {
+        guard case .integer(let value)? = last(name) else { return nil }
         return value
     }
 
-    private func single(_ name: String) throws -> String? {
-        precondition(declared[name] != nil, "collector \(collectorName) reads undeclared option \(name)")
-        return values[name]?.last ?? declared[name]?.defaultValue
+    public func filter(include: String, exclude: String) -> NameFilter {
+        NameFilter(include: pattern(include), exclude: pattern(exclude))
     }
 
-    private func flag(for name: String) -> String { "--collector.\(flagPrefix).\(name)" }
+    private func pattern(_ name: String) -> NamePattern? {
+        guard case .pattern(let pattern)? = last(name) else { return nil }
+        return pattern
+    }
+
+    /// The last value given wins.
+    private func last(_ name: String) -> Value? { all(name).last }
+
+    private func all(_ name: String) -> [Value] {
+        guard let given = values[name] else { preconditionFailure("collector \(collectorName) reads undeclared option \(name)") }
+        return given
+    }
 }
 
 /// A collector option with a value the collector cannot use.

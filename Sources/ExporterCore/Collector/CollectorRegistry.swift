@@ -26,10 +26,12 @@ public struct CollectorRegistry: @unchecked Sendable {
         types.first { $0.flagPrefix == prefix }
     }
 
+    /// The collectors that run when `--collectors` is not given.
+    public var defaultSet: [any Collector.Type] { types.filter { $0.enabledByDefault } }
 
     /// Resolves a `--collectors` value (comma separated names; nil for the default set).
     public func select(_ list: String?) throws(UnknownCollectorError) -> [any Collector.Type] {
-        guard let list else { return types.filter { $0.enabledByDefault } }
+        guard let list else { return defaultSet }
         var chosen: [any Collector.Type] = []
         for raw in list.split(separator: ",", omittingEmptySubsequences: true) {
             let name = raw.trimmedWhitespace

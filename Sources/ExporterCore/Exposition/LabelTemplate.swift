@@ -4,9 +4,9 @@
 /// between these pieces: no per-sample formatting of names, quotes or commas.
 ///
 /// A label whose value is empty is not written. Prometheus treats an empty label value as no
-/// label at all (the series is the same either way), and most of the labels of a Swarm load
-/// balancer's series are empty: a firewall-mark service has no protocol, address or port. Left
-/// out, a 2,000 × 10 table's exposition is a quarter smaller.
+/// label at all (the series is the same either way), and many series leave most labels empty
+/// (an IPVS firewall-mark service has no protocol, address or port). Left out, a 2,000 × 10 IPVS
+/// table's exposition is a quarter smaller.
 struct LabelTemplate: Sendable {
     /// Every piece, back to back.
     private let text: [UInt8]

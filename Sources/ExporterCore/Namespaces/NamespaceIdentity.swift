@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Which namespace a path names: the device and inode of its nsfs file. A different inode at the
-/// same path means a different namespace (Docker restarted, the node left and re-joined the swarm).
+/// same path means a different namespace (whoever made it, a container runtime say, made it anew).
 public struct NamespaceIdentity: Sendable, Hashable, CustomStringConvertible {
     public let device: UInt64
     public let inode: UInt64

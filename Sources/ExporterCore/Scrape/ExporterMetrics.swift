@@ -17,10 +17,6 @@ public enum ExporterMetrics {
         "How long the collector took in this namespace during this scrape (netns is empty for global collectors).",
         labels: ["collector", "netns"])
 
-    public static let dockerAPIErrors = MetricDescriptor.counter(
-        "swarm_ipvs_exporter_docker_api_errors_total",
-        "Failed or cut refreshes of the Swarm names from the Docker Engine API, networks that could not be read and answer entries dropped as unusable (the last good names are kept). Absent when Docker is off.")
-
     /// The names and meaning of client_golang's process collector, so dashboards made for any
     /// exporter work here too.
     public static let openDescriptors = MetricDescriptor.gauge(
@@ -30,5 +26,9 @@ public enum ExporterMetrics {
         "process_max_fds",
         "Maximum number of open file descriptors.")
 
-    public static let all = [buildInfo, netnsUp, collectorSuccess, collectorDuration, dockerAPIErrors, openDescriptors, maxDescriptors]
+    /// Every family the exporter records about itself, in the order `--print-metrics` lists them:
+    /// the scrape's, then those of `sources` (kept outside the core), then the process's.
+    public static func all(adding sources: [any ExporterMetricSource.Type] = []) -> [MetricDescriptor] {
+        [buildInfo, netnsUp, collectorSuccess, collectorDuration] + sources.flatMap { $0.metrics } + [openDescriptors, maxDescriptors]
+    }
 }

@@ -13,7 +13,7 @@ public final class Scraper: Sendable {
     private let buildInfo: BuildInfo
     private let logger: Logger
     private let threadPool: NIOThreadPool
-    private let swarm: (any SwarmDirectory)?
+    private let metricSources: [any ExporterMetricSource]
     /// The last failure logged per collector and namespace: a failure that repeats every scrape
     /// is logged as an error once, then at debug level until it changes.
     private let loggedFailures = ReasonLog()
@@ -22,6 +22,7 @@ public final class Scraper: Sendable {
 
     /// - Parameters:
     ///   - threadPool: where blocking reads run (never a thread that enters a namespace).
+    ///   - metricSources: families about the exporter kept outside the core.
     public init(
         selector: NamespaceSelector,
         namespaceCollectors: [any NamespaceCollector],
@@ -29,9 +30,9 @@ public final class Scraper: Sendable {
         buildInfo: BuildInfo,
         logger: Logger,
         threadPool: NIOThreadPool,
-        swarm: (any SwarmDirectory)? = nil
+        metricSources: [any ExporterMetricSource] = []
     ) {
-        self.swarm = swarm
+        self.metricSources = metricSources
         self.selector = selector
         self.tracker = NamespaceTracker(collectors: namespaceCollectors)
         self.globalCollectors = globalCollectors.filter(\.isActive)
@@ -49,7 +50,7 @@ public final class Scraper: Sendable {
         sink.declare(ExporterMetrics.netnsUp)
         sink.declare(ExporterMetrics.collectorSuccess)
         sink.declare(ExporterMetrics.collectorDuration)
-        if let swarm { sink.add(ExporterMetrics.dockerAPIErrors, [], swarm.apiErrors) }
+        for source in metricSources { source.record(into: &sink) }
         if let open = FileDescriptors.openCount { sink.add(ExporterMetrics.openDescriptors, [], UInt64(open)) }
         if let limit = FileDescriptors.limit { sink.add(ExporterMetrics.maxDescriptors, [], UInt64(limit)) }
 

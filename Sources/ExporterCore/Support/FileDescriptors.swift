@@ -10,8 +10,8 @@ import Glibc
 /// directory cannot be read, and libdispatch aborts the process (SIGILL) when it cannot open a
 /// thread's /proc/…/stat. So namespaces are opened only while a `reserve` stays free.
 public enum FileDescriptors {
-    /// Descriptors kept free for everything but namespace readers: HTTP connections, the Docker
-    /// API, DNS and dial probes, libdispatch and the runtime.
+    /// Descriptors kept free for everything but namespace readers: HTTP connections, background
+    /// clients and probes, libdispatch and the runtime.
     public static func reserve(limit: Int) -> Int { max(64, limit / 20) }
 
     /// The soft limit (RLIMIT_NOFILE), or nil when there is none.

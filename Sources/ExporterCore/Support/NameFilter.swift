@@ -2,40 +2,17 @@
 ///
 /// Both are anchored (the whole name must match), as Prometheus' own regex flags are. A name
 /// passes when it matches the include pattern (or none is set) and does not match the exclude
-/// pattern; exclude wins when both match.
+/// pattern; exclude wins when both match. An empty pattern counts as none (an empty
+/// `--namespace-include` is unset, not "only the empty name").
 public struct NameFilter: Sendable {
-    public struct InvalidPattern: Error, Sendable {
-        public let isInclude: Bool
-        public let message: String
-    }
+    public let include: NamePattern?
+    public let exclude: NamePattern?
 
-    public let includePattern: String?
-    public let excludePattern: String?
-    private let include: AnchoredRegex?
-    private let exclude: AnchoredRegex?
+    public static let all = NameFilter(include: nil, exclude: nil)
 
-    public static let all = NameFilter()
-
-    private init() {
-        includePattern = nil
-        excludePattern = nil
-        include = nil
-        exclude = nil
-    }
-
-    public init(include: String?, exclude: String?) throws(InvalidPattern) {
-        includePattern = include.flatMap { $0.isEmpty ? nil : $0 }
-        excludePattern = exclude.flatMap { $0.isEmpty ? nil : $0 }
-        do {
-            self.include = try includePattern.map(AnchoredRegex.init)
-        } catch {
-            throw InvalidPattern(isInclude: true, message: "\(error)")
-        }
-        do {
-            self.exclude = try excludePattern.map(AnchoredRegex.init)
-        } catch {
-            throw InvalidPattern(isInclude: false, message: "\(error)")
-        }
+    public init(include: NamePattern?, exclude: NamePattern?) {
+        self.include = include.flatMap { $0.source.isEmpty ? nil : $0 }
+        self.exclude = exclude.flatMap { $0.source.isEmpty ? nil : $0 }
     }
 
     public func accepts(_ name: String) -> Bool {
@@ -43,6 +20,30 @@ public struct NameFilter: Sendable {
         if let include { return include.matches(name) }
         return true
     }
+}
+
+/// A regular expression a whole name must match, compiled once from the text it was given as.
+public struct NamePattern: Sendable, CustomStringConvertible {
+    /// The pattern cannot be compiled; `message` is the regex parser's reason.
+    public struct Invalid: Error, Sendable {
+        public let message: String
+    }
+
+    public let source: String
+    private let regex: AnchoredRegex
+
+    public init(_ source: String) throws(Invalid) {
+        self.source = source
+        do {
+            regex = try AnchoredRegex(source)
+        } catch {
+            throw Invalid(message: "\(error)")
+        }
+    }
+
+    public func matches(_ name: String) -> Bool { regex.matches(name) }
+
+    public var description: String { source }
 }
 
 /// A compiled regular expression that must match a whole string.

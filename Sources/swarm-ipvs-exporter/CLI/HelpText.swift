@@ -1,4 +1,5 @@
 import ExporterCore
+import SwarmDiscovery
 
 /// The parts of `--help` and `--print-metrics` that come from the collector registry.
 enum HelpText {
@@ -42,7 +43,7 @@ enum HelpText {
             let labels = (perNamespace ? ["netns"] : []) + descriptor.labelNames
             out += "\(descriptor.name)\t\(descriptor.type.rawValue)\t\(collector)\t\(labels.joined(separator: ","))\t\(descriptor.help)\n"
         }
-        for descriptor in ExporterMetrics.all { line(descriptor, collector: "(exporter)", perNamespace: false) }
+        for descriptor in ExporterMetrics.all(adding: [DockerSwarmDirectory.self]) { line(descriptor, collector: "(exporter)", perNamespace: false) }
         for type in registry.types {
             for descriptor in type.metrics {
                 line(descriptor, collector: type.name, perNamespace: type is any NamespaceCollector.Type)

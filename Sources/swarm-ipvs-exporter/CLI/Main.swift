@@ -23,26 +23,42 @@ enum Main {
         } catch {
             usageError("\(error)")
         }
+        let command: ExporterCommand
         do {
-            var command = try ExporterCommand.parseAsRoot(split.remaining)
-            guard var exporter = command as? ExporterCommand else {
-                try command.run()
+            let parsed = try ExporterCommand.parseAsRoot(split.remaining)
+            guard let exporter = parsed as? ExporterCommand else {
+                var other = parsed  // `help`
+                try other.run()
                 return
             }
-            exporter.collectorValues = split.values
-            if let shortfall = ResourceLimits.addressSpaceShortfall() {
-                StandardError.write("swarm-ipvs-exporter: \(shortfall)\n")
-                exit(1)
-            }
-            try await exporter.run()
+            command = exporter
         } catch {
-            let code = ExporterCommand.exitCode(for: error)
-            if code == .success {
-                ExporterCommand.exit(withError: error)
-            }
-            StandardError.write("swarm-ipvs-exporter: \(ExporterCommand.fullMessage(for: error))\n")
-            exit(code == .validationFailure || error is ValidationError ? 2 : 1)
+            exitWith(FlagRefusal.carried(by: error)?.asValidationError ?? error)
         }
+        if let shortfall = ResourceLimits.addressSpaceShortfall() {
+            StandardError.write("swarm-ipvs-exporter: \(shortfall)\n")
+            exit(1)
+        }
+        if command.printMetrics {
+            print(HelpText.metricList(registry: ExporterCommand.registry), terminator: "")
+            return
+        }
+        do {
+            try await Exporter(command: command, collectorValues: split.values).run()
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    /// Help and version go to standard output with status 0; a usage error exits with 2, any
+    /// other failure with 1.
+    static func exitWith(_ error: any Error) -> Never {
+        let code = ExporterCommand.exitCode(for: error)
+        if code == .success {
+            ExporterCommand.exit(withError: error)
+        }
+        StandardError.write("swarm-ipvs-exporter: \(ExporterCommand.fullMessage(for: error))\n")
+        exit(code == .validationFailure || error is ValidationError ? 2 : 1)
     }
 
     static func usageError(_ message: String) -> Never {

@@ -21,9 +21,10 @@ struct ShutdownWatchdog: Service {
         let logger = self.logger
         // A thread of its own: it must fire even if every cooperative thread is stuck.
         let failed = DedicatedThread.start(name: "shutdown-watch") {
-            var request = timespec(tv_sec: Int(limit.components.seconds), tv_nsec: Int(limit.components.attoseconds / 1_000_000_000))
-            var remaining = timespec()
-            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+            // Slices of usleep up to a clock instant: a signal that cuts one short costs nothing,
+            // and no timespec is built (which C module declares it depends on import order).
+            let end = ContinuousClock.now + limit
+            while ContinuousClock.now < end { usleep(20_000) }
             Self.giveUp(limit: limit, logger: logger)
         }
         if failed != nil {

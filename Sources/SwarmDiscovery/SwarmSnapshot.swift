@@ -1,8 +1,8 @@
 /// What Docker Swarm says about this node's load balancers, keyed by the `netns` label of the
 /// namespace each one lives in (`ingress_sbox`, `lb_<first 9 characters of the network id>`).
 ///
-/// The executable fills it from the Docker Engine API in the background; collectors only read the
-/// latest snapshot, so a scrape never waits for Docker.
+/// `DockerSwarmDirectory` fills it from the Docker Engine API in the background; collectors only
+/// read the latest snapshot (`CollectorEnvironment.swarm`), so a scrape never waits for Docker.
 public struct SwarmSnapshot: Sendable, Equatable {
     public struct PublishedPort: Sendable, Equatable {
         public var fwmark: UInt32
@@ -48,12 +48,4 @@ public struct SwarmSnapshot: Sendable, Equatable {
     public init(loadBalancers: [String: LoadBalancer] = [:]) {
         self.loadBalancers = loadBalancers
     }
-}
-
-/// A source of `SwarmSnapshot`s (the Docker Engine API client in the executable).
-public protocol SwarmDirectory: Sendable {
-    /// The last good snapshot, or nil when none was ever read.
-    var snapshot: SwarmSnapshot? { get }
-    /// Failed Docker Engine API refreshes since start.
-    var apiErrors: UInt64 { get }
 }

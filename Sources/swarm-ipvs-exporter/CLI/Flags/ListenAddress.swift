@@ -1,0 +1,27 @@
+import ExporterCore
+
+/// `--web.listen-address`: `:PORT` (every address), `HOST:PORT` or `[IPv6]:PORT`.
+struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    let host: String
+    let port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init?(_ text: String) {
+        guard let parts = HostAndPort(text), let portText = parts.port, let port = Int(portText), (0...65535).contains(port) else { return nil }
+        self.init(host: parts.host.isEmpty ? "0.0.0.0" : parts.host, port: port)
+    }
+
+    /// `--web.listen-address`'s conversion.
+    static func flag(_ text: String) throws(FlagRefusal) -> ListenAddress {
+        guard let address = ListenAddress(text) else {
+            throw FlagRefusal("--web.listen-address \"\(text)\" is not :PORT, HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
+        }
+        return address
+    }
+
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
