@@ -202,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ExporterCore"],
+            dependencies: ["ExporterCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import YAMLReader
 
 /// How Yams reads a document, as the `yams-oracle` executable reports it. The oracle is a process of
@@ -36,17 +37,7 @@ enum YamsOracle {
     }
 
     /// `$YAMS_ORACLE_BIN`, or the binary `swift build` put beside the test bundle.
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["YAMS_ORACLE_BIN"] { return path }
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("yams-oracle")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            directory.deleteLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/yams-oracle").path
-    }
+    static var binary: String { BuiltExecutable.path("yams-oracle", unlessSetIn: "YAMS_ORACLE_BIN") }
 
     /// How Yams reads each of `texts`, in one run of the oracle.
     static func read(_ texts: [String]) throws -> [YamsReading] {
