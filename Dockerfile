@@ -32,13 +32,14 @@ ARG BINARY_FROM=build
 # libnl and zlib are the same versions at build and at run time.
 FROM swift:6.2-bookworm AS build
 
-# Headers of the C libraries the Netlink target links (libnl-3, libnl-genl-3) and zlib (gzip of
-# /metrics). Versions are not pinned (DL3008): bookworm is a stable release whose security
-# archive replaces these versions in place, so a pinned version stops existing and the build breaks;
-# the base image tag fixes the release.
+# Headers of the C libraries the Netlink target links (libnl-3, libnl-genl-3), libcrypt (bcrypt),
+# zlib (gzip of /metrics) and libyaml (linked from libyaml-dev's static libyaml.a, so the runtime
+# stage needs no libyaml). Versions are not pinned (DL3008): bookworm is a stable release whose
+# security archive replaces these versions in place, so a pinned version stops existing and the
+# build breaks; the base image tag fixes the release.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libnl-3-dev libnl-genl-3-dev libcrypt-dev pkg-config zlib1g-dev \
+ && apt-get install -y --no-install-recommends libnl-3-dev libnl-genl-3-dev libcrypt-dev libyaml-dev pkg-config zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -76,9 +76,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The YAML of configuration files, read without Foundation (see ARCHITECTURE.md, "Choices").
+        // libyaml, linked from its static archive (see Sources/CYAML/module.modulemap).
+        .systemLibrary(
+            name: "CYAML",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        // The YAML of configuration files: libyaml's events built into a small tree, without
+        // Foundation (see ARCHITECTURE.md, "Choices").
         .target(
             name: "YAMLReader",
+            dependencies: ["CYAML"],
             swiftSettings: swiftSettings
         ),
         // libxcrypt's crypt_r, for the bcrypt hashes of --web.config.file's basic_auth_users.
@@ -180,15 +187,23 @@ let package = Package(
             dependencies: ["WebSecurity"],
             swiftSettings: swiftSettings
         ),
-        // YAMLReader checked against Yams (libyaml), the YAML library it replaced, as the oracle.
+        // YAMLReader checked against Yams, the YAML library it replaced, as the oracle. Yams is asked
+        // in a process of its own (yams-oracle): its copy of libyaml, linked into the test bundle,
+        // would take the place of the system libyaml that YAMLReader ships with.
+        .executableTarget(
+            name: "yams-oracle",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Tests/YamsOracle",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "YAMLReaderTests",
-            dependencies: ["YAMLReader", "TestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["YAMLReader", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ExporterCore"],
+            dependencies: ["ExporterCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

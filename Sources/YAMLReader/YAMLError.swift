@@ -6,3 +6,10 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "line \(line), column \(column): \(message)" }
 }
+
+extension YAMLError {
+    /// An error at `mark`, numbered from 1 as editors number lines and columns.
+    init(_ message: String, at mark: YAMLMark) {
+        self.init(line: mark.line + 1, column: mark.column + 1, message: message)
+    }
+}

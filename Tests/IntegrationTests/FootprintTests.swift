@@ -17,4 +17,10 @@ struct FootprintTests {
             #expect(!libraries.contains(library), "\(library) is linked again")
         }
     }
+
+    /// libyaml is linked from its static archive: the image's runtime stage installs no libyaml.
+    @Test func libyamlIsInsideTheBinary() throws {
+        let listing = try Shell.run(["ldd", ExporterProcess.binary]).stdout
+        #expect(!listing.contains("libyaml"), "ldd listed: \(listing)")
+    }
 }

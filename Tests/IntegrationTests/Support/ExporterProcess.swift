@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The real exporter binary, started on a loopback port for one test and stopped with SIGTERM.
 final class ExporterProcess {
@@ -11,18 +12,7 @@ final class ExporterProcess {
     let scheme: String
 
     /// `$EXPORTER_BIN`, or the binary `swift build` put beside the test bundle.
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["EXPORTER_BIN"] { return path }
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("swarm-ipvs-exporter")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-            directory.deleteLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/swarm-ipvs-exporter").path
-    }
+    static var binary: String { BuiltExecutable.path("swarm-ipvs-exporter", unlessSetIn: "EXPORTER_BIN") }
 
     /// A random port below Linux's ephemeral range (32768 and up), where client connections of
     /// this and other test runs on the machine would otherwise collide with it now and then.
