@@ -38,17 +38,23 @@ let package = Package(
             name: "CLinux",
             cSettings: [.define("_GNU_SOURCE")]
         ),
+        // What Netlink and ExporterCore share of the C library: errno as an error, Duration as timeval/timespec.
+        .target(
+            name: "LinuxSystem",
+            dependencies: ["CLinux"],
+            swiftSettings: swiftSettings
+        ),
         // The Swift face of netlink: sockets through libnl, pure parsing of replies.
         .target(
             name: "Netlink",
-            dependencies: ["CNetlink", "CLinux"],
+            dependencies: ["CNetlink", "CLinux", "LinuxSystem"],
             swiftSettings: swiftSettings
         ),
         // Collector protocol, metric model, exposition encoder, namespaces, scrape orchestration.
         .target(
             name: "ExporterCore",
             dependencies: [
-                "CLinux",
+                "CLinux", "LinuxSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -120,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "swarm-ipvs-exporter",
             dependencies: [
-                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity", "CLinux",
+                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity", "CLinux", "LinuxSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -153,7 +159,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ExporterCoreTests",
-            dependencies: ["ExporterCore"],
+            dependencies: [
+                "ExporterCore", "LinuxSystem",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -187,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ExporterCore"],
+            dependencies: ["ExporterCore", "LinuxSystem"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 public import Logging
 public import NIOPosix
+import LinuxSystem
 import NIOConcurrencyHelpers
 
 /// One scrape: every selected namespace through every namespace collector, every global
@@ -22,6 +23,7 @@ public final class Scraper: Sendable {
 
     /// - Parameters:
     ///   - threadPool: where blocking reads run (never a thread that enters a namespace).
+    ///   - namespaces: how namespace paths are identified and entered (the kernel's, but in tests).
     public init(
         selector: NamespaceSelector,
         namespaceCollectors: [any NamespaceCollector],
@@ -29,11 +31,12 @@ public final class Scraper: Sendable {
         buildInfo: BuildInfo,
         logger: Logger,
         threadPool: NIOThreadPool,
-        swarm: (any SwarmDirectory)? = nil
+        swarm: (any SwarmDirectory)? = nil,
+        namespaces: any NamespaceAccess = KernelNamespaces()
     ) {
         self.swarm = swarm
         self.selector = selector
-        self.tracker = NamespaceTracker(collectors: namespaceCollectors)
+        self.tracker = NamespaceTracker(collectors: namespaceCollectors, namespaces: namespaces)
         self.globalCollectors = globalCollectors.filter(\.isActive)
         self.buildInfo = buildInfo
         self.logger = logger

@@ -1,4 +1,5 @@
 import ExporterCore
+import LinuxSystem
 import Logging
 import ServiceLifecycle
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ struct ShutdownWatchdog: Service {
         let logger = self.logger
         // A thread of its own: it must fire even if every cooperative thread is stuck.
         let failed = DedicatedThread.start(name: "shutdown-watch") {
-            var request = timespec(tv_sec: Int(limit.components.seconds), tv_nsec: Int(limit.components.attoseconds / 1_000_000_000))
+            var request = timespec(limit)
             var remaining = timespec()
             while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
             Self.giveUp(limit: limit, logger: logger)
