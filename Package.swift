@@ -157,10 +157,23 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // Fakes for the core's seams (namespaces, collectors) and a captured log, for in-process tests.
+        .target(
+            name: "CoreTestSupport",
+            dependencies: [
+                "ExporterCore", "LinuxSystem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/CoreTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ExporterCoreTests",
             dependencies: [
-                "ExporterCore", "LinuxSystem",
+                "ExporterCore", "LinuxSystem", "CoreTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -191,6 +204,20 @@ let package = Package(
         .testTarget(
             name: "YAMLReaderTests",
             dependencies: ["YAMLReader", "TestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The executable's HTTP layer called in process (no socket, no root).
+        .testTarget(
+            name: "HTTPTests",
+            dependencies: [
+                "swarm-ipvs-exporter", "ExporterCore", "CoreTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
