@@ -19,9 +19,15 @@ public final class CollectorScript: @unchecked Sendable {
         condition.withLock { failures[label] = reason }
     }
 
-    /// Readers in namespace `label` block in `collect` until `release()`.
-    public func block(_ label: String) {
+    /// Readers in namespace `label` block in `collect` until `release()`, or at most `limit`: a
+    /// scrape that waited for them would then end with their sample and success, and fail its
+    /// test rather than hang it.
+    public func block(_ label: String, atMost limit: Duration = .seconds(60)) {
         condition.withLock { _ = blocked.insert(label) }
+        let (seconds, attoseconds) = limit.components
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(seconds)) + .nanoseconds(Int(attoseconds / 1_000_000_000))) { [self] in
+            release()
+        }
     }
 
     public func release() {
@@ -40,13 +46,18 @@ public final class CollectorScript: @unchecked Sendable {
     fileprivate func opened() { condition.withLock { readers += 1 } }
     fileprivate func closed() { condition.withLock { readers -= 1 } }
 
-    fileprivate func collect(_ label: String) -> String? {
+    /// Blocks while `label` is blocked, as a reader there does.
+    public func wait(_ label: String) {
         condition.withLock {
             blockedCollections += 1
             while blocked.contains(label) { condition.wait() }
             blockedCollections -= 1
-            return failures[label]
         }
+    }
+
+    fileprivate func collect(_ label: String) -> String? {
+        wait(label)
+        return condition.withLock { failures[label] }
     }
 }
 

@@ -1,4 +1,5 @@
 import CoreTestSupport
+import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
@@ -7,6 +8,10 @@ import Testing
 
 /// A whole scrape in process: the tracker, the reader slots, the deadline and the meta series,
 /// on namespaces that are paths and inode numbers (`FakeNamespaces`), so no root is needed.
+///
+/// No assertion here depends on how fast the machine is: the whole suite runs at nice 19 beside
+/// VMs, and a test process was seen stalled for two minutes. Deadlines that are not the subject
+/// are minutes long, and a reader that "misses the deadline" blocks until the test releases it.
 @Suite struct ScraperTests {
     static let success = "swarm_ipvs_exporter_scrape_collector_success"
     static let up = "swarm_ipvs_exporter_netns_up"
@@ -34,7 +39,7 @@ import Testing
                 namespaces: namespaces)
         }
 
-        func scrape(timeout: Duration = .seconds(10)) async -> [String: String] {
+        func scrape(timeout: Duration = .seconds(300)) async -> [String: String] {
             ExpositionSeries.of(await scraper.scrape(timeout: timeout))
         }
 
@@ -46,13 +51,11 @@ import Testing
 
     @Test func aNamespaceThatMissesTheDeadlineFailsAloneAndTheOthersAreKept() async throws {
         let fixture = Fixture(paths: ["/netns/fast", "/netns/slow"])
+        // Blocked past the deadline: had the scrape waited for it, its sample would be there.
         fixture.script.block("slow")
-        let started = ContinuousClock.now
-        let series = await fixture.scrape(timeout: .milliseconds(300))
-        let took = ContinuousClock.now - started
+        let series = await fixture.scrape(timeout: .seconds(10))
         try await fixture.end()
 
-        #expect(took < .seconds(3), "the scrape answers at its deadline, not when the reader returns")
         #expect(series["\(Self.inode){netns=\"fast\"}"] == "\(fixture.namespaces.inode(of: "/netns/fast")!)")
         #expect(series["\(Self.success){collector=\"scripted\",netns=\"fast\"}"] == "1")
         #expect(series["\(Self.inode){netns=\"slow\"}"] == nil)
@@ -141,17 +144,24 @@ import Testing
     @Test func anOperationPastTheDeadlineIsNotWaitedFor() async {
         let deadline = ScrapeDeadline(.now + .milliseconds(100))
         defer { deadline.cancel() }
-        let started = ContinuousClock.now
+        let script = CollectorScript()
+        // Held until the test releases it (or a minute, when `first` waits for it and gets 1).
+        script.block("operation")
         let result = await deadline.first { () async -> Int in
-            try? await Task.sleep(for: .seconds(5))
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    script.wait("operation")
+                    continuation.resume()
+                }
+            }
             return 1
         }
+        script.release()
         #expect(result == nil)
-        #expect(ContinuousClock.now - started < .seconds(2))
     }
 
     @Test func anOperationWithinTheDeadlineGivesItsResult() async {
-        let deadline = ScrapeDeadline(.now + .seconds(10))
+        let deadline = ScrapeDeadline(.now + .seconds(300))
         defer { deadline.cancel() }
         #expect(await deadline.first { 42 } == 42)
     }
@@ -159,21 +169,18 @@ import Testing
     @Test func afterTheDeadlineNothingNewStarts() async throws {
         let deadline = ScrapeDeadline(.now + .milliseconds(20))
         defer { deadline.cancel() }
-        try await Task.sleep(for: .milliseconds(200))
-        let started = Box()
+        // Until the timer has fired (its event loop may be slow to get the CPU), an instant
+        // operation still gives its value.
+        let started = ContinuousClock.now
+        while await deadline.first({ 0 }) != nil, ContinuousClock.now - started < .seconds(60) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let ran = NIOLockedValueBox(false)
         let result = await deadline.first { () async -> Int in
-            started.set()
+            ran.withLockedValue { $0 = true }
             return 1
         }
-        try await Task.sleep(for: .milliseconds(100))
         #expect(result == nil)
-        #expect(!started.isSet)
-    }
-
-    private final class Box: @unchecked Sendable {
-        private let lock = NIOLock()
-        private var value = false
-        func set() { lock.withLock { value = true } }
-        var isSet: Bool { lock.withLock { value } }
+        #expect(!ran.withLockedValue { $0 })
     }
 }

@@ -10,7 +10,8 @@ import Testing
 @testable import swarm_ipvs_exporter
 
 /// The scrape endpoint called in process, the way the router calls it: format negotiation, gzip,
-/// the admission limit and Prometheus' timeout header, on a scraper of fake namespaces.
+/// the admission limit and Prometheus' timeout header, on a scraper of fake namespaces. The
+/// default scrape timeout is minutes long: no assertion depends on how fast the machine is.
 @Suite struct MetricsEndpointTests {
     static let openMetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8"
     static let text = "text/plain; version=0.0.4; charset=utf-8"
@@ -33,7 +34,7 @@ import Testing
                 threadPool: pool,
                 namespaces: FakeNamespaces(paths: namespaces))
             endpoint = MetricsEndpoint(
-                scraper: scraper, maxConcurrentScrapes: maxConcurrentScrapes, defaultTimeout: .seconds(10),
+                scraper: scraper, maxConcurrentScrapes: maxConcurrentScrapes, defaultTimeout: .seconds(300),
                 timeoutOffset: .milliseconds(500), logger: log.logger)
         }
 
@@ -153,24 +154,24 @@ import Testing
             if let value { fields[MetricsEndpoint.scrapeTimeoutHeader] = value }
             return fixture.endpoint.timeout(for: Self.request(fields))
         }
-        #expect(timeout(nil) == .seconds(10))
+        #expect(timeout(nil) == .seconds(300))
         #expect(timeout("5") == .milliseconds(4500))
         #expect(timeout("0.2") == .milliseconds(100), "never below 100 ms")
         #expect(timeout("1e12") == .seconds(3600) - .milliseconds(500), "an absurd header is clamped")
         for unusable in ["0", "-3", "nan", "inf", "soon"] {
-            #expect(timeout(unusable) == .seconds(10), "\(unusable)")
+            #expect(timeout(unusable) == .seconds(300), "\(unusable)")
         }
         try await fixture.end()
     }
 
     @Test func aScrapeAnswersAtItsDeadlineWhenACollectorHangs() async throws {
         let fixture = Fixture()
+        // Blocked past the deadline: had the answer waited for it, its sample would be there.
         fixture.script.block("ingress_sbox")
-        let started = ContinuousClock.now
         let response = await fixture.endpoint.respond(to: Self.request([MetricsEndpoint.scrapeTimeoutHeader: "1"]))
         let series = ExpositionSeries.parse(Self.text(try await Self.body(of: response)))
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(response.status == .ok)
+        #expect(series["test_namespace_inode{netns=\"ingress_sbox\"}"] == nil)
         #expect(series["swarm_ipvs_exporter_scrape_collector_success{collector=\"scripted\",netns=\"ingress_sbox\"}"] == "0")
         try await fixture.end()
     }
