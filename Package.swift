@@ -38,17 +38,23 @@ let package = Package(
             name: "CLinux",
             cSettings: [.define("_GNU_SOURCE")]
         ),
+        // What Netlink and ExporterCore share of the C library: errno as an error, Duration as timeval/timespec.
+        .target(
+            name: "LinuxSystem",
+            dependencies: ["CLinux"],
+            swiftSettings: swiftSettings
+        ),
         // The Swift face of netlink: sockets through libnl, pure parsing of replies.
         .target(
             name: "Netlink",
-            dependencies: ["CNetlink", "CLinux"],
+            dependencies: ["CNetlink", "CLinux", "LinuxSystem"],
             swiftSettings: swiftSettings
         ),
         // Collector protocol, metric model, exposition encoder, namespaces, scrape orchestration.
         .target(
             name: "ExporterCore",
             dependencies: [
-                "CLinux",
+                "CLinux", "LinuxSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -128,7 +134,7 @@ let package = Package(
         .executableTarget(
             name: "swarm-ipvs-exporter",
             dependencies: [
-                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity", "CLinux",
+                "ExporterCore", "Collectors", "SwarmDiscovery", "WebSecurity", "CLinux", "LinuxSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -159,9 +165,24 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // Fakes for the core's seams (namespaces, collectors) and a captured log, for in-process tests.
+        .target(
+            name: "CoreTestSupport",
+            dependencies: [
+                "ExporterCore", "LinuxSystem",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/CoreTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ExporterCoreTests",
-            dependencies: ["ExporterCore"],
+            dependencies: [
+                "ExporterCore", "LinuxSystem", "CoreTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -201,9 +222,23 @@ let package = Package(
             dependencies: ["YAMLReader", "TestSupport"],
             swiftSettings: swiftSettings
         ),
+        // The executable's HTTP layer called in process (no socket, no root).
+        .testTarget(
+            name: "HTTPTests",
+            dependencies: [
+                "swarm-ipvs-exporter", "ExporterCore", "CoreTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ExporterCore", "TestSupport"],
+            dependencies: ["ExporterCore", "TestSupport", "LinuxSystem"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ExporterCore
+import LinuxSystem
 
 @Suite struct NamespaceFileCheckTests {
     static func refusal(_ path: String) -> String? {

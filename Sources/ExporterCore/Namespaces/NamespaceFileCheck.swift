@@ -1,4 +1,5 @@
 import CLinux
+import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+public import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import CLinux
+public import LinuxSystem
 import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc

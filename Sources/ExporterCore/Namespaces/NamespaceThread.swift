@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinux
+public import LinuxSystem
 
 /// Runs work inside a network namespace on a fresh thread that exits when the work is done.
 ///

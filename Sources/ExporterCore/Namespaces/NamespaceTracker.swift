@@ -30,13 +30,17 @@ public final class NamespaceTracker: @unchecked Sendable {
     static let retryInterval: Duration = .seconds(30)
 
     private let collectors: [any NamespaceCollector]
+    private let namespaces: any NamespaceAccess
     private let lock = NIOLock()
     private var opened: [String: Opened] = [:]   // by path; guarded by `lock`
     private let reportedDown = ReasonLog()  // the last down reason logged per path
     private var reportedRefusals = 0  // namespaces refused for want of descriptors, as last logged; guarded
 
-    public init(collectors: [any NamespaceCollector]) {
+    /// - Parameters:
+    ///   - namespaces: how paths are identified and entered (the kernel's nsfs files and setns).
+    public init(collectors: [any NamespaceCollector], namespaces: any NamespaceAccess = KernelNamespaces()) {
         self.collectors = collectors
+        self.namespaces = namespaces
     }
 
     /// Brings the open readers in line with `targets` and says which namespaces are up.
@@ -88,7 +92,7 @@ public final class NamespaceTracker: @unchecked Sendable {
 
     private func state(of target: NamespaceTarget, allowance: DescriptorAllowance, logger: Logger) async -> NamespaceState {
         let current: NamespaceIdentity
-        switch NamespaceIdentity.of(path: target.path) {
+        switch namespaces.identity(of: target.path) {
         case .success(let identity):
             current = identity
         case .failure(let error):
@@ -113,7 +117,7 @@ public final class NamespaceTracker: @unchecked Sendable {
             ])
         }
 
-        if existing?.identity != current, case .failure(let refusal) = NamespaceFileCheck.check(path: target.path) {
+        if existing?.identity != current, case .failure(let refusal) = namespaces.check(target.path) {
             lock.withLock { opened[target.path] = nil }
             return down(target, reason: refusal.description, logger: logger)
         }
@@ -127,7 +131,7 @@ public final class NamespaceTracker: @unchecked Sendable {
         }
         let label = target.label
         let path = target.path
-        let result = await NamespaceThread.run(in: path) { identity in
+        let result = await namespaces.run(in: path) { identity in
             let description = NamespaceDescription(path: path, label: label, identity: identity)
             let slots = toOpen.map { entry -> (Int, ReaderSlot) in
                 let name = type(of: entry.collector).name

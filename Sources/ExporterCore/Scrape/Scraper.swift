@@ -1,5 +1,6 @@
 public import Logging
 public import NIOPosix
+import LinuxSystem
 import NIOConcurrencyHelpers
 
 /// One scrape: every selected namespace through every namespace collector, every global
@@ -23,6 +24,7 @@ public final class Scraper: Sendable {
     /// - Parameters:
     ///   - threadPool: where blocking reads run (never a thread that enters a namespace).
     ///   - metricSources: families about the exporter kept outside the core.
+    ///   - namespaces: how namespace paths are identified and entered (the kernel's, but in tests).
     public init(
         selector: NamespaceSelector,
         namespaceCollectors: [any NamespaceCollector],
@@ -30,11 +32,12 @@ public final class Scraper: Sendable {
         buildInfo: BuildInfo,
         logger: Logger,
         threadPool: NIOThreadPool,
-        metricSources: [any ExporterMetricSource] = []
+        metricSources: [any ExporterMetricSource] = [],
+        namespaces: any NamespaceAccess = KernelNamespaces()
     ) {
         self.metricSources = metricSources
         self.selector = selector
-        self.tracker = NamespaceTracker(collectors: namespaceCollectors)
+        self.tracker = NamespaceTracker(collectors: namespaceCollectors, namespaces: namespaces)
         self.globalCollectors = globalCollectors.filter(\.isActive)
         self.buildInfo = buildInfo
         self.logger = logger

@@ -1,3 +1,4 @@
+import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,8 +35,8 @@ final class Monitor: @unchecked Sendable {
         guard remaining > .zero else { return false }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        let (seconds, attoseconds) = remaining.components
-        var end = timespec(tv_sec: now.tv_sec + Int(min(seconds, 86_400)), tv_nsec: now.tv_nsec + Int(attoseconds / 1_000_000_000))
+        let wait = timespec(min(remaining, .seconds(86_400)))
+        var end = timespec(tv_sec: now.tv_sec + wait.tv_sec, tv_nsec: now.tv_nsec + wait.tv_nsec)
         if end.tv_nsec >= 1_000_000_000 {
             end.tv_sec += 1
             end.tv_nsec -= 1_000_000_000

@@ -55,7 +55,7 @@ public struct ConntrackStatistics: Sendable, Equatable {
     }
 }
 
-extension NetlinkSocket {
+extension NetlinkTransport {
     /// The namespace's conntrack statistics, or nil when conntrack is not available there (the
     /// ctnetlink subsystem answers "not supported" or "no such entry").
     public func conntrackStatistics() throws(NetlinkError) -> ConntrackStatistics? {

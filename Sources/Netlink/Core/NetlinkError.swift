@@ -1,7 +1,4 @@
-import CLinux
-#if canImport(Glibc)
-import Glibc
-#endif
+import LinuxSystem
 
 /// What can go wrong talking to the kernel over netlink.
 public enum NetlinkError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,22 +14,9 @@ public enum NetlinkError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformed(let why): "malformed netlink reply: \(why)"
-        case .kernel(let errno, let context): "\(context): kernel error \(errno) (\(Errno.describe(errno)))"
+        case .kernel(let errno, let context): "\(context): kernel error \(errno) (\(SystemError.describe(errno)))"
         case .library(let code, let message, let context): "\(context): libnl error \(code) (\(message))"
         case .timeout(let context): "\(context): no reply from the kernel before the receive timeout"
         }
     }
 }
-
-/// errno text and name without Foundation: "Too many open files (EMFILE)".
-enum Errno {
-    static func describe(_ code: Int32) -> String {
-        let text = String(cString: strerror(code))
-        guard let name = clinux_errno_name(code) else { return text }
-        return "\(text) (\(String(cString: name)))"
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -63,7 +63,7 @@ public struct Link: Sendable, Equatable {
     }
 }
 
-extension NetlinkSocket {
+extension NetlinkTransport {
     /// Every device of the socket's namespace (an RTM_GETLINK dump).
     public func dumpLinks() throws(NetlinkError) -> [Link] {
         var header = [UInt8](repeating: 0, count: Link.headerSize)

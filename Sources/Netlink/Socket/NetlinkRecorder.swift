@@ -18,7 +18,7 @@ final class NetlinkRecorder: @unchecked Sendable {
         mkdir(directory, 0o755)
     }
 
-    func record(_ datagram: [UInt8], protocol netlinkProtocol: Int32, context: String) {
+    func record(_ datagram: UnsafeRawBufferPointer, protocol netlinkProtocol: Int32, context: String) {
         pthread_mutex_lock(&mutex)
         counter += 1
         let number = counter
@@ -26,7 +26,7 @@ final class NetlinkRecorder: @unchecked Sendable {
         let safeContext = String(context.map { $0.isLetter || $0.isNumber ? $0 : "-" })
         let path = "\(directory)/\(getpid())-\(number)-proto\(netlinkProtocol)-\(safeContext).bin"
         guard let file = fopen(path, "wb") else { return }
-        _ = datagram.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        fwrite(datagram.baseAddress, 1, datagram.count, file)
         fclose(file)
     }
 }

@@ -1,14 +1,16 @@
 import CNetlink
+import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A netlink socket (through libnl) bound to the network namespace of the thread that made it.
 ///
-/// Make one on the namespace's own thread; use it later from any thread, one request at a time.
-/// Every read has a receive timeout, so a kernel that never answers costs a timeout error, not a
-/// hung scrape. Replies are copied out of libnl's buffers and parsed by pure Swift code.
-public final class NetlinkSocket {
+/// Make one on the namespace's own thread; use it later from any thread, one request at a time
+/// (`request(...)`, shared by every `NetlinkTransport`). Every read has a receive timeout, so a
+/// kernel that never answers costs a timeout error, not a hung scrape. Replies are copied out of
+/// the receive buffer and parsed by pure Swift code.
+public final class NetlinkSocket: NetlinkTransport {
     private let handle: OpaquePointer
     public let netlinkProtocol: Int32
     /// How many bytes each read offers the kernel (see `ReadLength`); raised to the whole receive
@@ -56,89 +58,23 @@ public final class NetlinkSocket {
         self.netlinkProtocol = netlinkProtocol
         self.readLength = readLength.bytes
         // No automatic ACK is asked for: dumps end with DONE and single requests with their reply
-        // or an error message. Replies are read here (`receiveDatagram`), not by libnl.
+        // or an error message. Replies are read here (`receive`), not by libnl.
         nl_socket_disable_auto_ack(handle)
-        var timeout = timeval(
-            tv_sec: Int(receiveTimeout.components.seconds),
-            tv_usec: Int(receiveTimeout.components.attoseconds / 1_000_000_000_000))
-        setsockopt(nl_socket_get_fd(handle), SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // Glibc's timeval by name: the kernel headers under CNetlink declare one of their own.
+        var timeout = Glibc.timeval(receiveTimeout)
+        setsockopt(nl_socket_get_fd(handle), SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<Glibc.timeval>.size))
     }
 
     deinit {
         nl_socket_free(handle)  // closes the descriptor
     }
 
-    /// Sends one request and returns every reply message that belongs to it.
-    ///
-    /// - Parameters:
-    ///   - type: the message type (`RTM_GETLINK`, a generic netlink family id, …).
-    ///   - dump: ask for a dump (`NLM_F_DUMP`): the replies end with a DONE message.
-    ///   - header: the family header that follows `nlmsghdr` (`ifinfomsg`, `genlmsghdr`, …).
-    ///   - context: names the request in errors.
-    ///   - attributes: adds the request's attributes.
-    public func request(
-        type: UInt16,
-        dump: Bool,
-        header: [UInt8],
-        context: String,
-        attributes: (inout NetlinkMessageBuilder) throws(NetlinkError) -> Void = { _ throws(NetlinkError) in }
-    ) throws(NetlinkError) -> [NetlinkMessage] {
-        let buffer = NetlinkReceiveBuffer.ofCurrentThread
-        let flags = dump ? Int32(NLM_F_DUMP) : 0
-        guard let message = nlmsg_alloc_simple(Int32(type), flags) else {
-            throw .library(code: -Int32(NLE_NOMEM), message: "out of memory", context: context)
-        }
-        defer { nlmsg_free(message) }
-        if !header.isEmpty {
-            let appended = header.withUnsafeBytes { nlmsg_append(message, UnsafeMutableRawPointer(mutating: $0.baseAddress), $0.count, Int32(NLMSG_ALIGNTO)) }
-            guard appended == 0 else { throw Self.libraryError(appended, context) }
-        }
-        var builder = NetlinkMessageBuilder(message: message, context: context)
-        try attributes(&builder)
-        // A dump the kernel marks interrupted (NLM_F_DUMP_INTR: the table changed while it was
-        // being dumped, so entries may be missing or repeated) is asked for once more.
-        for attempt in 1...2 {
-            // libnl numbers the message anew on every send (NL_AUTO_SEQ).
-            nlmsg_hdr(message).pointee.nlmsg_seq = UInt32(NL_AUTO_SEQ)
-            let sent = nl_send_auto(handle, message)
-            guard sent >= 0 else { throw Self.libraryError(sent, context) }
-            let sequence = nlmsg_hdr(message).pointee.nlmsg_seq
-            let replies = try receive(sequence: sequence, dump: dump, context: context, buffer: buffer.bytes)
-            guard replies.contains(where: { $0.flags & NetlinkMessage.flagDumpInterrupted != 0 }) else { return replies }
-            if attempt == 2 { throw .malformed("\(context): the dump was interrupted twice by concurrent changes") }
-        }
-        return []
-    }
-
-    private func receive(sequence: UInt32, dump: Bool, context: String, buffer: UnsafeMutableRawBufferPointer) throws(NetlinkError) -> [NetlinkMessage] {
-        var replies: [NetlinkMessage] = []
-        while true {
-            let datagram = try receiveDatagram(into: buffer, context: context)
-            NetlinkRecorder.shared?.record(datagram, protocol: netlinkProtocol, context: context)
-            for message in try NetlinkMessage.split(datagram) where message.sequence == sequence {
-                switch message.type {
-                case NetlinkMessage.Control.done:
-                    // A dump that failed half-way says so in DONE's payload.
-                    if let code = ByteReader(message.payload).host(Int32.self), code < 0 {
-                        throw .kernel(errno: 0 &- code, context: context)
-                    }
-                    return replies
-                case NetlinkMessage.Control.error:
-                    let code = message.errorCode ?? 0
-                    if code != 0 { throw .kernel(errno: code, context: context) }
-                    return replies
-                case NetlinkMessage.Control.noop:
-                    continue
-                case NetlinkMessage.Control.overrun:
-                    throw .malformed("\(context): the kernel reported a receive buffer overrun")
-                default:
-                    replies.append(message)
-                    // A request that is not a dump has one answer. ctnetlink marks even that one
-                    // NLM_F_MULTI without ever sending DONE, so the flag is not waited on here.
-                    if !dump { return replies }
-                }
-            }
-        }
+    /// Sends through libnl, which numbers the request anew on every send (NL_AUTO_SEQ).
+    public func send(_ request: NetlinkRequest, context: String) throws(NetlinkError) -> UInt32 {
+        request.sequence = UInt32(NL_AUTO_SEQ)
+        let sent = nl_send_auto(handle, request.message)
+        guard sent >= 0 else { throw Self.libraryError(sent, context) }
+        return request.sequence
     }
 
     /// The size of the buffer one datagram is read into. The kernel fills a dump's datagrams up to
@@ -149,7 +85,7 @@ public final class NetlinkSocket {
     static let receiveBufferSize = 64 * 1024
 
     /// Reads one datagram from the kernel (messages from any other sender are skipped).
-    private func receiveDatagram(into buffer: UnsafeMutableRawBufferPointer, context: String) throws(NetlinkError) -> [UInt8] {
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, context: String) throws(NetlinkError) -> Int {
         let descriptor = nl_socket_get_fd(handle)
         while true {
             var peer = sockaddr_nl()
@@ -182,33 +118,9 @@ public final class NetlinkSocket {
             }
             // Only the kernel (port 0) answers requests; anything else is not ours to parse.
             guard peer.nl_pid == 0 else { continue }
-            return Array(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            NetlinkRecorder.shared?.record(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), protocol: netlinkProtocol, context: context)
+            return count
         }
-    }
-
-    /// The id of a generic netlink family in this socket's namespace, or nil when the kernel has no
-    /// such family (the module that provides it is not loaded).
-    ///
-    /// Asked with CTRL_CMD_GETFAMILY through `request` and parsed here rather than with libnl's
-    /// `genl_ctrl_resolve`, which answers "not found" for every failure: a reply that timed out or
-    /// came back damaged would look like an absent module, and the collector would report success
-    /// with no series. Only the kernel's own ENOENT means absent; anything else is an error.
-    public func resolveGenericFamily(_ name: String) throws(NetlinkError) -> UInt16? {
-        let context = "resolving generic netlink family \(name)"
-        let replies: [NetlinkMessage]
-        do {
-            replies = try request(
-                type: UInt16(GENL_ID_CTRL), dump: false,
-                header: GenericNetlinkMessage.header(command: UInt8(CTRL_CMD_GETFAMILY), version: 1),
-                context: context
-            ) { builder throws(NetlinkError) in
-                try builder.put(UInt16(CTRL_ATTR_FAMILY_NAME), bytes: Array(name.utf8) + [0])
-            }
-        } catch {
-            guard case .kernel(let code, _) = error, code == ENOENT else { throw error }
-            return nil
-        }
-        return try Self.familyID(in: replies, context: context)
     }
 
     /// The CTRL_ATTR_FAMILY_ID of a CTRL_CMD_NEWFAMILY reply (pure: unit-tested and fuzzed).
@@ -227,7 +139,7 @@ public final class NetlinkSocket {
     static func libraryError(_ code: Int32, _ context: String, errno systemError: Int32 = errno) -> NetlinkError {
         var message = String(cString: nl_geterror(code))
         if code == -Int32(NLE_FAILURE), systemError != 0 {
-            message += "; errno \(Errno.describe(systemError))"
+            message += "; errno \(SystemError.describe(systemError))"
         }
         return .library(code: code, message: message, context: context)
     }

@@ -22,7 +22,8 @@ struct ShutdownWatchdog: Service {
         // A thread of its own: it must fire even if every cooperative thread is stuck.
         let failed = DedicatedThread.start(name: "shutdown-watch") {
             // Slices of usleep up to a clock instant: a signal that cuts one short costs nothing,
-            // and no timespec is built (which C module declares it depends on import order).
+            // and no timespec is built (two C modules declare one, and which this file sees
+            // depends on the import graph).
             let end = ContinuousClock.now + limit
             while ContinuousClock.now < end { usleep(20_000) }
             Self.giveUp(limit: limit, logger: logger)

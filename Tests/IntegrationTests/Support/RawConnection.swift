@@ -1,4 +1,5 @@
 import Foundation
+import LinuxSystem
 
 /// A plain TCP connection to the exporter, for requests curl would never send (garbage, half a
 /// request line, bytes dribbled one at a time).
@@ -36,7 +37,7 @@ final class RawConnection {
     }
 
     func setReadTimeout(_ timeout: Duration) {
-        var value = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+        var value = timeval(timeout)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 

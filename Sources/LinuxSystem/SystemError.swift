@@ -3,7 +3,8 @@ import CLinux
 import Glibc
 #endif
 
-/// A failed system call: which one, and the errno it left.
+/// A failed system call: which one, and the errno it left. The one errno type of the package:
+/// netlink errors and namespace errors describe their errno through `describe` alike.
 public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     public let call: String
     public let errno: Int32
