@@ -47,11 +47,8 @@ all_sections="image tasks mesh ring leastpriv prometheus measure ops webconfig p
 sections=${CLUSTER_SECTIONS:-image tasks mesh ring}
 [ "$sections" = all ] && sections=$all_sections
 t0=$(date +%s)
-pass=0; fail=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok   $what"; pass=$((pass+1)); else echo "FAIL $what"; fail=$((fail+1)); fi
-}
+# check, value, count (pass and fail counted there)
+. "$here/../shell/check-helpers.sh"
 note() { echo "# [$(( $(date +%s) - t0 ))s] $*"; }
 want() { case " $sections " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 on() { swarm-cluster-exec "$@"; }
@@ -61,15 +58,6 @@ scrape() { # scrape ADDRESS FILE: the node's exporter through its host-mode port
   code=$(curl -s -m 20 -o "$2" -w '%{http_code}' "${curl_auth[@]}" "$scheme://$1:10118/metrics")
   [ "$code" = 200 ]
 }
-value() { # value FILE METRIC LABEL-SUBSTRING...: the first matching series' value
-  local file=$1 metric=$2; shift 2
-  grep -E "^$metric(\{| )" "$file" | { local line; while read -r line; do
-      local ok=1; for re in "$@"; do [[ $line == *"$re"* ]] || ok=0; done
-      [ $ok = 1 ] && { echo "${line##* }"; return; }
-    done; }
-}
-count() { local file=$1 metric=$2; shift 2; grep -E "^$metric(\{| )" "$file" | { local c=0 line; while read -r line; do
-      local ok=1; for re in "$@"; do [[ $line == *"$re"* ]] || ok=0; done; [ $ok = 1 ] && c=$((c+1)); done; echo $c; }; }
 sbox() { on "$1" "nsenter --net=/var/run/docker/netns/ingress_sbox ipvsadm $2"; }
 # the mark Docker gave service $web on node $1 in the network $2 (LocalLBIndex of network inspect --verbose)
 lbindex() { on "$1" "docker network inspect --verbose --format '{{with index .Services \"$3\"}}{{.LocalLBIndex}}{{end}}' $2" 2>/dev/null | tr -d '[:space:]'; }
@@ -298,28 +286,41 @@ if want measure; then
   m=$OUT/measurements.txt; : > "$m"
   [ -n "${SWARM_CLUSTER_SCRAPED_AT:-}" ] && [ -n "${SWARM_CLUSTER_DEPLOYED_AT:-}" ] && \
     echo "deploy_to_every_node_scraped_seconds $(( SWARM_CLUSTER_SCRAPED_AT - SWARM_CLUSTER_DEPLOYED_AT ))" >> "$m"
-  declare -A cg=() cpu0=() mem0=()
+  declare -A cg=() cpu0=() mem0=() pid=()
   for i in "${!nodes[@]}"; do
     n=${nodes[$i]}; h=${hosts[$i]}
     c=$(task_on "$n" "$svc")
-    cg[$i]=$(on "$n" "p=\$(docker inspect --format '{{.State.Pid}}' $c); echo /sys/fs/cgroup\$(cut -d: -f3 /proc/\$p/cgroup)")
+    pid[$i]=$(on "$n" "docker inspect --format '{{.State.Pid}}' $c")
+    cg[$i]=$(on "$n" "echo /sys/fs/cgroup\$(cut -d: -f3 /proc/${pid[$i]}/cgroup)")
     cpu0[$i]=$(on "$n" "awk '/^usage_usec/ {print \$2}' ${cg[$i]}/cpu.stat")
     mem0[$i]=$(on "$n" "cat ${cg[$i]}/memory.current")
   done
-  for i in "${!nodes[@]}"; do
-    n=${nodes[$i]}; h=${hosts[$i]}; bad=0; s0=$(date +%s%N)
-    for _ in $(seq 100); do scrape "$n" /tmp/scrape-m.txt || bad=$((bad+1)); done
+  # the nodes are measured at the same time (each scrape costs its own node's CPU), each into a
+  # file of its own, then checked
+  measure_node() { # measure_node INDEX: 100 scrapes of that node, then its cgroup's figures
+    local i=$1 n=${nodes[$1]} h=${hosts[$1]} bad=0 s0 s1 cpu1 mem1 peak lim anon rss
+    s0=$(date +%s%N)
+    for _ in $(seq 100); do scrape "$n" "$OUT/scrape-measure-$h.txt" || bad=$((bad+1)); done
     s1=$(date +%s%N)
     cpu1=$(on "$n" "awk '/^usage_usec/ {print \$2}' ${cg[$i]}/cpu.stat")
     mem1=$(on "$n" "cat ${cg[$i]}/memory.current")
     peak=$(on "$n" "cat ${cg[$i]}/memory.peak 2>/dev/null || echo n/a")
     lim=$(on "$n" "cat ${cg[$i]}/memory.max")
     anon=$(on "$n" "awk '/^anon / {print \$2}' ${cg[$i]}/memory.stat")
-    bytes=$(wc -c < /tmp/scrape-m.txt)
-    cpu_ms=$(( (cpu1 - cpu0[$i]) / 1000 ))
-    echo "$h memory.current_before=${mem0[$i]} memory.current_after=$mem1 memory.peak=$peak anon=$anon memory.max=$lim cpu_ms_100_scrapes=$cpu_ms wall_ms_100_scrapes=$(( (s1 - s0) / 1000000 )) scrape_bytes=$bytes failed=$bad" >> "$m"
-    check "$h: 100 scrapes all 200 ($bad failed)" test "$bad" = 0
-    check "$h: memory.current $mem1 bytes stays under the stack's 128M limit ($lim)" test "$mem1" -lt 134217728 -a "$lim" = 134217728
+    # the process's own resident set beside the cgroup's charge (pages of the binary loaded
+    # before the task started are charged elsewhere)
+    rss=$(on "$n" "awk '/^Rss:/ {print \$2 * 1024}' /proc/${pid[$i]}/smaps_rollup")
+    echo "$h memory.current_before=${mem0[$i]} memory.current_after=$mem1 memory.peak=$peak anon=$anon rss=$rss memory.max=$lim cpu_ms_100_scrapes=$(( (cpu1 - cpu0[$i]) / 1000 )) wall_ms_100_scrapes=$(( (s1 - s0) / 1000000 )) scrape_bytes=$(wc -c < "$OUT/scrape-measure-$h.txt") failed=$bad" > "$OUT/measure-$h.txt"
+  }
+  jobs_=()
+  for i in "${!nodes[@]}"; do measure_node "$i" & jobs_+=($!); done
+  wait "${jobs_[@]}"
+  for i in "${!nodes[@]}"; do
+    h=${hosts[$i]}; line=$(cat "$OUT/measure-$h.txt" 2>/dev/null); echo "$line" >> "$m"
+    field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $line"; }
+    bad=$(field failed); mem1=$(field memory.current_after); lim=$(field memory.max)
+    check "$h: 100 scrapes all 200 (${bad:-?} failed)" test "${bad:-1}" = 0
+    check "$h: memory.current $mem1 bytes stays under the stack's 128M limit ($lim)" test "${mem1:-999999999}" -lt 134217728 -a "$lim" = 134217728
   done
   cat "$m"
 fi

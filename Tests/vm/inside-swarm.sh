@@ -6,19 +6,9 @@ set -uo pipefail
 : "${REPO:?}" "${EXPORTER_BIN:?}" "${OUT:?}"
 addr=${SWARM_DEMO_ADDR:-192.168.77.1}; published=${SWARM_DEMO_PUBLISHED:-8080}; service=${SWARM_DEMO_SERVICE:-web}
 port=19118
-pass=0; fail=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok   $what"; pass=$((pass+1)); else echo "FAIL $what"; fail=$((fail+1)); fi
-}
+# check, value, count
+. "$REPO/Tests/shell/check-helpers.sh"
 scrape() { curl -s -m 20 "http://127.0.0.1:$port/metrics" > "$OUT/scrape-$1.txt"; }
-value() { # value FILE METRIC LABEL-REGEX...: the first matching series' value
-  local file=$1 metric=$2; shift 2
-  grep -E "^$metric(\{| )" "$file" | { local line; while read -r line; do
-      local ok=1; for re in "$@"; do [[ $line == *"$re"* ]] || ok=0; done
-      [ $ok = 1 ] && { echo "${line##* }"; return; }
-    done; }
-}
 
 mkdir -p "$OUT/api"
 api() { curl -s --unix-socket /var/run/docker.sock "http://docker$1"; }

@@ -11,9 +11,9 @@ import NIOPosix
 ///
 /// One timer serves the whole scrape, and it is an event-loop timer because cancelling one
 /// removes it at once. A cancelled `Task.sleep` stays queued, with its task, until its deadline:
-/// with back-to-back scrapes and a 120 s timeout that kept ~0.9 KB per scrape of the last two
-/// minutes alive (the soak's RSS climbed 4 MiB before levelling off), and with a timer per
-/// namespace it held ~90 MB.
+/// with back-to-back scrapes and a long timeout that keeps every scrape of the last timeout's
+/// worth alive, and a timer per namespace would multiply that by the namespaces
+/// (docs/benchmarks.md, "Figures behind design choices").
 final class ScrapeDeadline: Sendable {
     let instant: ContinuousClock.Instant
     private let waiting = NIOLockedValueBox(Waiting())

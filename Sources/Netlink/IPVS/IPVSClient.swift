@@ -7,8 +7,8 @@ public final class IPVSClient {
 
     /// Opens the socket. Call it inside the namespace (on the namespace's own thread).
     public init(receiveTimeout: Duration = .seconds(5)) throws(NetlinkError) {
-        // Page-sized reads: a scrape makes one small dump per service (see `ReadLength.page`);
-        // in the VM 2,000 GET_DEST dumps took 0.5 s of kernel time this way and 0.8 s with 64 KiB.
+        // Page-sized reads: a scrape makes one small dump per service, and the kernel sizes its
+        // skb to the reader's offer (see `ReadLength.page`; docs/benchmarks.md has the figures).
         socket = try NetlinkSocket(protocol: NETLINK_GENERIC, receiveTimeout: receiveTimeout, readLength: .page)
     }
 

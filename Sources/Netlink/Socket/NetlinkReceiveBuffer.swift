@@ -5,7 +5,7 @@ import Glibc
 /// The memory netlink datagrams are read into: one per thread (`ofCurrentThread`), reused by
 /// every request made on it. A scrape of 1,000 namespaces makes 4,000 link and conntrack requests
 /// on the 4 threads of the scrape pool, and an IPVS scrape one request per service: a fresh 64 KiB
-/// each time was 250 MB of allocations per 1,000-namespace scrape that left the heap fragmented.
+/// each time fragments the heap (docs/benchmarks.md, "Figures behind design choices").
 /// Replies are copied out of the buffer, so reusing it never changes a reply already returned.
 final class NetlinkReceiveBuffer {
     let bytes: UnsafeMutableRawBufferPointer

@@ -4,9 +4,9 @@ import CLinux
 ///
 /// By default glibc gives threads up to 8 × cores arenas of their own. A scrape allocates on
 /// whichever pool, event-loop or cooperative thread its pieces run, and memory freed in one arena
-/// is not reused by another: a soak of 1,000 scrapes grew from 45 to 52 MiB with the default and
-/// stayed at 44 MiB with two arenas. Freed memory is also handed back after every scrape, so the
-/// exporter idles at its working set, not at the peak of its largest scrape.
+/// is not reused by another, so a long soak grows with the default and stays flat with two arenas
+/// (docs/benchmarks.md, "Figures behind design choices"). Freed memory is also handed back after
+/// every scrape, so the exporter idles at its working set, not at the peak of its largest scrape.
 enum MemoryPolicy {
     /// Call first thing, before threads start allocating.
     static func configure() {

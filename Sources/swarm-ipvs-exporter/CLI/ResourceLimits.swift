@@ -27,7 +27,7 @@ enum ResourceLimits {
 
     /// The address space the exporter needs at least: every thread reserves an 8 MiB stack, and
     /// the event loops and Swift's cooperative pool each start one per core, so the need grows
-    /// with the cores (229 MiB of virtual memory, 30 MB of it resident, on a 2-core machine).
+    /// with the cores (address space, of which only a small part is ever resident).
     /// Under a lower `ulimit -v` threads fail to start and the process would hang before serving.
     static var minimumAddressSpace: Int { (256 + 16 * System.coreCount) << 20 }
 
