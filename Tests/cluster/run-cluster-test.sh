@@ -3,7 +3,8 @@
 # (CLUSTER_NODES guests, default 2), which builds the image from the Dockerfile inside the lab and
 # deploys compose/swarm-ipvs-exporter.yml unchanged, then runs Tests/cluster/checks.sh on the
 # manager. Prints every check line and ends with `N passed, M failed` (a lab that does not come up
-# is one failed check, with the tail of its logs). Run by scripts/test unless SKIP_CLUSTER=1.
+# is one failed check, with the tail of its logs). Run by scripts/test unless SKIP_CLUSTER=1 (or
+# SKIP_VM=1).
 #   CLUSTER_NODES=3         three nodes (one manager, two workers)
 #   CLUSTER_SECTIONS="…"    only some sections of checks.sh (see its header)
 # Work dir: .build/cluster.XXXXXX (consoles, dockerd logs, scrapes, ipvsadm outputs, measurements).
@@ -13,6 +14,9 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$repo/.build"
 work=$(mktemp -d "$repo/.build/cluster.XXXXXX")
 start=$(date +%s)
+# every section runs in one lab: more than swarm-cluster's default life of a guest (3000 s) when
+# the machine is slow
+export SWARM_CLUSTER_TIMEOUT=${SWARM_CLUSTER_TIMEOUT:-5400}
 SWARM_CLUSTER_DIR=$work "$repo/scripts/swarm-cluster" --nodes "${CLUSTER_NODES:-2}" "$repo/Tests/cluster/checks.sh" > "$work/cluster.log" 2>&1
 rc=$?
 # the checks' own lines (prefixed [node1] by swarm-cluster)
