@@ -92,11 +92,11 @@ enum FuzzTarget: String, CaseIterable {
             guard let statistics = try? ConntrackStatistics(perCPU: Array(messages.dropLast()), global: [messages[messages.count - 1]]) else { return }
             consume(statistics.counters.count, statistics.entries, statistics.maximumEntries)
         case .procPaired:
-            consume(try? ProcNetParsers.pairedTable(text(bytes), file: "snmp"))
+            consume(try? ProcNetParsers.pairedTable(bytes, file: "snmp").namedValues)
         case .procSingleColumn:
-            consume(try? ProcNetParsers.singleColumn(text(bytes), file: "snmp6"))
+            consume(try? ProcNetParsers.singleColumn(bytes, file: "snmp6").namedValues)
         case .procSockstat:
-            consume(try? ProcNetParsers.sockstat(text(bytes), file: "sockstat"))
+            consume(try? ProcNetParsers.sockstat(bytes, file: "sockstat").namedValues)
         case .procSingleValue:
             consume(try? ProcNetParsers.singleValue(text(bytes), file: "nf_conntrack_max"))
         case .dnsAnswer:

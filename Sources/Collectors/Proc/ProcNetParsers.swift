@@ -62,10 +62,6 @@ enum ProcNetParsers {
     private static let space = UInt8(ascii: " ")
     private static let colon = UInt8(ascii: ":")
 
-    static func pairedTable(_ text: String, file: String) throws -> [ProcNetValue] {
-        try pairedTable(Array(text.utf8), file: file).namedValues
-    }
-
     /// `snmp` and `netstat`: pairs of lines, `Proto: Name Name …` then `Proto: 1 2 …`. The two lines
     /// are walked side by side, word by word, without splitting them into arrays.
     static func pairedTable(_ bytes: [UInt8], file: String) throws -> ProcNetTable {
@@ -105,10 +101,6 @@ enum ProcNetParsers {
         return table
     }
 
-    static func singleColumn(_ text: String, file: String) throws -> [ProcNetValue] {
-        try singleColumn(Array(text.utf8), file: file).namedValues
-    }
-
     /// `snmp6`: one `Name value` per line.
     static func singleColumn(_ bytes: [UInt8], file: String) throws -> ProcNetTable {
         var table = ProcNetTable(capacity: bytes.count)
@@ -124,10 +116,6 @@ enum ProcNetParsers {
             table.append(name: bytes[name], value: value)
         }
         return table
-    }
-
-    static func sockstat(_ text: String, file: String) throws -> [ProcNetValue] {
-        try sockstat(Array(text.utf8), file: file).namedValues
     }
 
     /// `sockstat` and `sockstat6`: `PROTO: key value key value …`.
