@@ -208,7 +208,7 @@ let package = Package(
             dependencies: ["WebSecurity"],
             swiftSettings: swiftSettings
         ),
-        // YAMLReader checked against Yams, the YAML library it replaced, as the oracle. Yams is asked
+        // YAMLReader checked against Yams, a second reading of the same YAML, as the oracle. Yams is asked
         // in a process of its own (yams-oracle): its copy of libyaml, linked into the test bundle,
         // would take the place of the system libyaml that YAMLReader ships with.
         .executableTarget(

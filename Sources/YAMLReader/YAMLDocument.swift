@@ -6,9 +6,9 @@
 /// duplicate keys and keys that are collections. libyaml's reasons for refusing a broken document
 /// are given in this reader's words where it has some (`YAMLError+LibYAML.swift`).
 ///
-/// libyaml is a C library without Foundation: Yams, the Swift YAML library used before, needed
-/// Foundation's regular expressions, which bring ICU, about 8 MB of resident memory on every node
-/// of a cluster (see ARCHITECTURE.md). The test suite checks this reader against Yams.
+/// libyaml is a C library without Foundation: Yams, the Swift YAML library, needs Foundation's
+/// regular expressions, which bring ICU, about 8 MB of resident memory on every node of a cluster
+/// (see ARCHITECTURE.md). The test suite checks this reader against Yams.
 public enum YAMLDocument {
     /// The document's root node, or nil for a document with no content (empty or only comments).
     public static func parse(_ text: String) throws(YAMLError) -> YAMLNode? {

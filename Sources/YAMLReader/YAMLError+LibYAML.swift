@@ -1,6 +1,6 @@
-/// libyaml's reasons put in the words this reader has always used for the same mistakes (a tab in
-/// indentation, an unclosed quote or bracket, a value that is a key too, …), at the place that
-/// explains them. A reason without such words is passed on as libyaml gives it.
+/// libyaml's reasons put in words that say what to fix (a tab in indentation, an unclosed quote or
+/// bracket, a value that is a key too, …), at the place that explains them; users and their
+/// scripts already know these messages. A reason without such words is passed on as libyaml gives it.
 extension YAMLError {
     /// - Parameter depth: how many collections were open when libyaml stopped (1: the document's top one).
     init(_ failure: LibYAMLParser.Failure, text: String, bytes: [UInt8], depth: Int) {

@@ -100,7 +100,7 @@ import Testing
     }
 
     /// Names are stored 0-separated: a 0 byte inside one would split it in two and pair every
-    /// later name with the value before its own. Found by HostileInputTests' plain reading.
+    /// later name with the value before its own (HostileInputTests compares whole mutated files).
     @Test func aZeroByteInANameIsRefusedNotMisaligned() throws {
         #expect(throws: ProcParseError.self) { try ProcNetParsers.pairedTable("Tcp: Rto\0Algorithm RtoMin\nTcp: 1 200\n", file: "snmp") }
         #expect(throws: ProcParseError.self) { try ProcNetParsers.singleColumn("Ip6In\0Receives 5\n", file: "snmp6") }

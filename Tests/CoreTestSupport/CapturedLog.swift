@@ -26,10 +26,6 @@ public final class CapturedLog: Sendable {
         all.filter { $0.message == message }
     }
 
-    public func removeAll() {
-        lines.withLockedValue { $0 = [] }
-    }
-
     private struct Handler: LogHandler {
         let log: CapturedLog
         var metadata: Logger.Metadata = [:]

@@ -10,7 +10,6 @@ public final class CollectorScript: @unchecked Sendable {
     private var failures: [String: String] = [:]
     private var blocked: Set<String> = []
     private var readers = 0
-    private var blockedCollections = 0
 
     public init() {}
 
@@ -22,17 +21,18 @@ public final class CollectorScript: @unchecked Sendable {
     /// Readers in namespace `label` block in `collect` until `release()`, or at most `limit`: a
     /// scrape that waited for them would then end with their sample and success, and fail its
     /// test rather than hang it.
-    public func block(_ label: String, atMost limit: Duration = .seconds(60)) {
+    public func block(_ label: String, atMost limit: Duration = .seconds(600)) {
         condition.withLock { _ = blocked.insert(label) }
         let (seconds, attoseconds) = limit.components
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(seconds)) + .nanoseconds(Int(attoseconds / 1_000_000_000))) { [self] in
-            release()
+            release(label)
         }
     }
 
-    public func release() {
+    /// Lets the readers of `label` go on, or of every blocked namespace when nil.
+    public func release(_ label: String? = nil) {
         condition.withLock {
-            blocked = []
+            if let label { blocked.remove(label) } else { blocked = [] }
             condition.broadcast()
         }
     }
@@ -40,8 +40,6 @@ public final class CollectorScript: @unchecked Sendable {
     /// Readers not yet closed.
     public var readersAlive: Int { condition.withLock { readers } }
 
-    /// Collections waiting in a blocked namespace now.
-    public var collectionsBlocked: Int { condition.withLock { blockedCollections } }
 
     fileprivate func opened() { condition.withLock { readers += 1 } }
     fileprivate func closed() { condition.withLock { readers -= 1 } }
@@ -49,9 +47,7 @@ public final class CollectorScript: @unchecked Sendable {
     /// Blocks while `label` is blocked, as a reader there does.
     public func wait(_ label: String) {
         condition.withLock {
-            blockedCollections += 1
             while blocked.contains(label) { condition.wait() }
-            blockedCollections -= 1
         }
     }
 

@@ -14,6 +14,7 @@ struct ProbeCollector: NamespaceCollector {
         .duration("interval", default: "15s", help: "x"),
         .integer("port", in: 1...9, placeholder: "N", help: "x"),
         .pattern("only", help: "x"),
+        .pattern("except", help: "x"),
     ]
     static let metrics: [MetricDescriptor] = []
     init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {}
@@ -66,7 +67,8 @@ struct DefaultCollector: NamespaceCollector {
         #expect(good.duration("interval") == .seconds(90))
         #expect(good.integer("port") == 7)
         #expect(good.filter(include: "only", exclude: "only").accepts("eth1") == false, "exclude wins")
-        #expect(good.filter(include: "only", exclude: "fast").accepts("eth1"))
+        #expect(good.filter(include: "only", exclude: "except").accepts("eth1"), "an exclude pattern not given excludes nothing")
+        #expect(!good.filter(include: "only", exclude: "except").accepts("lo"))
         let defaults = try CollectorConfiguration(collectorName: "probe", options: ProbeCollector.options)
         #expect(defaults.duration("interval") == .seconds(15))
         #expect(defaults.integer("port") == nil)

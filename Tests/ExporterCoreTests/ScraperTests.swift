@@ -9,9 +9,9 @@ import Testing
 /// A whole scrape in process: the tracker, the reader slots, the deadline and the meta series,
 /// on namespaces that are paths and inode numbers (`FakeNamespaces`), so no root is needed.
 ///
-/// No assertion here depends on how fast the machine is: the whole suite runs at nice 19 beside
-/// VMs, and a test process was seen stalled for two minutes. Deadlines that are not the subject
-/// are minutes long, and a reader that "misses the deadline" blocks until the test releases it.
+/// No assertion here depends on how fast the machine is (the suite shares two cores with QEMU
+/// guests in CI): deadlines that are not the subject are minutes long, and a reader that "misses
+/// the deadline" blocks until the test releases it.
 @Suite struct ScraperTests {
     static let success = "swarm_ipvs_exporter_scrape_collector_success"
     static let up = "swarm_ipvs_exporter_netns_up"
@@ -52,7 +52,7 @@ import Testing
     @Test func aNamespaceThatMissesTheDeadlineFailsAloneAndTheOthersAreKept() async throws {
         let fixture = Fixture(paths: ["/netns/fast", "/netns/slow"])
         // Blocked past the deadline: had the scrape waited for it, its sample would be there. The
-        // deadline leaves the fast namespace time to be read on a starved machine (48 s were seen).
+        // deadline is long so that the fast namespace is read in time even on a starved machine.
         fixture.script.block("slow", atMost: .seconds(180))
         let series = await fixture.scrape(timeout: .seconds(60))
         try await fixture.end()

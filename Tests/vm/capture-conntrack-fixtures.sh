@@ -35,20 +35,23 @@ r.sendto(tcp, ("127.0.0.1", 0))
 '
 sleep 1
 rec=$(mktemp -d)
+# the oracle is read before and after the capture; the two must be equal (nothing moves in the
+# quiet namespace), so the recorded replies and the oracle describe the same moment
+nsx conntrack -S > "$rec/before.txt"
 SWARM_IPVS_EXPORTER_RECORD_NETLINK=$rec "$bin" --collectors conntrack --namespace-path /run/netns/ctfixture \
   --web.listen-address 127.0.0.1:19199 >"$rec/log" 2>&1 &
 pid=$!
-for _ in $(seq 50); do curl -sf -o "$rec/scrape.txt" http://127.0.0.1:19199/metrics && break; sleep 0.2; done
+scraped=0
+for _ in $(seq 50); do curl -sf -o "$rec/scrape.txt" http://127.0.0.1:19199/metrics && { scraped=1; break; }; sleep 0.2; done
 kill $pid 2>/dev/null; wait $pid || true; cat "$rec/log"
-# the oracle, read after the capture: nothing moves in the quiet namespace, which the test checks
-# against a second read taken before it
-nsx conntrack -S > "$rec/before.txt"
+[ "$scraped" = 1 ] || { echo "capture-conntrack-fixtures: the exporter never answered a scrape" >&2; exit 1; }
 n=0
 rm -f "$out"/conntrack-*.bin
-for f in $(ls "$rec"/*.bin | sort -t- -k2 -n); do
+# recorder files are PID-SEQUENCE-proto12-CONTEXT.bin: in the order they arrived
+for f in $(cd "$rec" && ls *.bin | sort -t- -k2 -n); do
   n=$((n+1))
-  name=$(basename "$f" | sed -E 's/^[0-9]+-[0-9]+-proto12-//')
-  cp "$f" "$out/conntrack-$(printf %02d $n)-$name"
+  name=$(sed -E 's/^[0-9]+-[0-9]+-proto12-//' <<< "$f")
+  cp "$rec/$f" "$out/conntrack-$(printf %02d $n)-$name"
 done
 nsx conntrack -S > "$out/conntrack.conntrack-S.txt"
 cmp "$rec/before.txt" "$out/conntrack.conntrack-S.txt"

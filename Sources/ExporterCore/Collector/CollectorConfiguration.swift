@@ -65,27 +65,26 @@ public struct CollectorConfiguration: Sendable {
     }
 
     public func flag(_ name: String) -> Bool {
-        guard case .flag(let on)? = last(name) else { return false }
-        return on
+        last(name, as: "a flag") { if case .flag(let on) = $0 { on } else { nil } } ?? false
     }
 
     public func string(_ name: String) -> String? {
-        guard case .text(let text)? = last(name) else { return nil }
-        return text
+        last(name, as: "text") { if case .text(let text) = $0 { text } else { nil } }
     }
 
     public func strings(_ name: String) -> [String] {
-        all(name).compactMap { if case .text(let text) = $0 { text } else { nil } }
+        all(name).map { value in
+            guard case .text(let text) = value else { preconditionFailure("collector \(collectorName) reads option \(name) as text, but it holds \(value)") }
+            return text
+        }
     }
 
     public func duration(_ name: String) -> Duration? {
-        guard case .duration(let duration)? = last(name) else { return nil }
-        return duration
+        last(name, as: "a duration") { if case .duration(let duration) = $0 { duration } else { nil } }
     }
 
     public func integer(_ name: String) -> Int? {
-        guard case .integer(let value)? = last(name) else { return nil }
-        return value
+        last(name, as: "a whole number") { if case .integer(let value) = $0 { value } else { nil } }
     }
 
     public func filter(include: String, exclude: String) -> NameFilter {
@@ -93,8 +92,15 @@ public struct CollectorConfiguration: Sendable {
     }
 
     private func pattern(_ name: String) -> NamePattern? {
-        guard case .pattern(let pattern)? = last(name) else { return nil }
-        return pattern
+        last(name, as: "a regular expression") { if case .pattern(let pattern) = $0 { pattern } else { nil } }
+    }
+
+    /// The last value of an option, read as the kind its collector declared; reading it as
+    /// another kind is a mistake in the collector, not in the user's flags.
+    private func last<T>(_ name: String, as kind: String, _ typed: (Value) -> T?) -> T? {
+        guard let value = last(name) else { return nil }
+        guard let result = typed(value) else { preconditionFailure("collector \(collectorName) reads option \(name) as \(kind), but it holds \(value)") }
+        return result
     }
 
     /// The last value given wins.

@@ -26,13 +26,15 @@ struct Exporter {
     func run() async throws {
         StraySignals.ignoreUntilHandled()
         let logger = startLogging()
-        ResourceLimits.raiseOpenFileLimit(logger: logger)
-        let webConfig = try loadWebConfig(logger: logger)
-        let swarm = await startSwarmNames(logger: logger)
+        // Collector options are usage errors: refused before anything is logged or waited for.
+        let swarm = makeSwarmNames(logger: logger)
         var environment = CollectorEnvironment(logger: logger)
         environment.swarm = swarm
         let collectors = try EnabledCollectors(command.collectors, values: collectorValues, environment: environment)
+        ResourceLimits.raiseOpenFileLimit(logger: logger)
+        let webConfig = try loadWebConfig(logger: logger)
         collectors.warnAboutOptions(for: collectorValues.keys, logger: logger)
+        if let swarm { await startSwarmNames(swarm, logger: logger) }
 
         let threadPool = NIOThreadPool(numberOfThreads: 4)
         threadPool.start()
@@ -75,11 +77,15 @@ struct Exporter {
         }
     }
 
-    /// The Docker Engine API client, unless `--no-docker`, with its first refresh under way.
-    private func startSwarmNames(logger: Logger) async -> DockerSwarmDirectory? {
+    /// The Docker Engine API client, unless `--no-docker` (not yet asking anything).
+    private func makeSwarmNames(logger: Logger) -> DockerSwarmDirectory? {
         guard !command.noDocker else { return nil }
-        let swarm = DockerSwarmDirectory(socketPath: command.dockerSocket, interval: command.dockerRefreshInterval,
-                                         refreshTimeout: command.dockerTimeout, logger: logger)
+        return DockerSwarmDirectory(socketPath: command.dockerSocket, interval: command.dockerRefreshInterval,
+                                    refreshTimeout: command.dockerTimeout, logger: logger)
+    }
+
+    /// Starts the first refresh of the Swarm names.
+    private func startSwarmNames(_ swarm: DockerSwarmDirectory, logger: Logger) async {
         if access(swarm.socketPath, F_OK) == 0 {
             logger.info("Swarm service names from the Docker Engine API", metadata: ["socket": "\(swarm.socketPath)"])
         } else {
@@ -90,7 +96,6 @@ struct Exporter {
         if await !swarm.startFirstRefresh(waitingAtMost: .seconds(2)) {
             logger.info("serving before the first refresh of the Swarm names ended (waited 2s); the names come when it does")
         }
-        return swarm
     }
 
     /// Serves until SIGTERM or SIGINT. Answers in flight may finish for a moment, then they are

@@ -6,7 +6,8 @@ import ArgumentParser
 /// Flags are converted when the command line is parsed (the `transform:` of each `@Option`), and
 /// ArgumentParser words such a failure itself, as "The value '…' is invalid for '--flag <x>':"
 /// followed by ours. Ours already names the flag and the value, and scripts and people read these
-/// lines, so `Main` prints ours alone, as a validation error, the way it always has.
+/// lines, so `Main` prints ours alone, as a validation error: one line with the flag, the value
+/// and why.
 struct FlagRefusal: Error, CustomStringConvertible {
     let description: String
 
