@@ -12,6 +12,10 @@ struct ServerIntegrationTests {
         let landing = try exporter.get("/")
         #expect(landing.status == 200)
         #expect(String(decoding: landing.body, as: UTF8.self).contains("href=\"/metrics\""))
+        // Which node a page or a log line comes from (the stack sets the container's host name to the node's).
+        let hostname = try Shell.run(["hostname"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(String(decoding: landing.body, as: UTF8.self).contains("host <code>\(hostname)</code>"))
+        #expect(exporter.log.contains("hostname=\(hostname)"), "the start line names the host: \(exporter.log)")
         #expect(try exporter.get("/nope").status == 404)
         #expect(try exporter.get("/metrics/extra").status == 404)
         #expect(try exporter.get("/metrics", ["-X", "POST"]).status != 200)

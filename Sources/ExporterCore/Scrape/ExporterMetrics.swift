@@ -25,10 +25,25 @@ public enum ExporterMetrics {
     public static let maxDescriptors = MetricDescriptor.gauge(
         "process_max_fds",
         "Maximum number of open file descriptors.")
+    public static let cpuSeconds = MetricDescriptor.counter(
+        "process_cpu_seconds_total",
+        "Total user and system CPU time spent in seconds.")
+    public static let residentMemory = MetricDescriptor.gauge(
+        "process_resident_memory_bytes",
+        "Resident memory size in bytes.")
+    public static let virtualMemory = MetricDescriptor.gauge(
+        "process_virtual_memory_bytes",
+        "Virtual memory size in bytes.")
+    public static let startTime = MetricDescriptor.gauge(
+        "process_start_time_seconds",
+        "Start time of the process since unix epoch in seconds.")
+
+    /// The process collector's families, in client_golang's order.
+    static let process = [cpuSeconds, openDescriptors, maxDescriptors, virtualMemory, residentMemory, startTime]
 
     /// Every family the exporter records about itself, in the order `--print-metrics` lists them:
     /// the scrape's, then those of `sources` (kept outside the core), then the process's.
     public static func all(adding sources: [any ExporterMetricSource.Type] = []) -> [MetricDescriptor] {
-        [buildInfo, netnsUp, collectorSuccess, collectorDuration] + sources.flatMap { $0.metrics } + [openDescriptors, maxDescriptors]
+        [buildInfo, netnsUp, collectorSuccess, collectorDuration] + sources.flatMap { $0.metrics } + process
     }
 }

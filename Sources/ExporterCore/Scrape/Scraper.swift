@@ -56,6 +56,12 @@ public final class Scraper: Sendable {
         for source in metricSources { source.record(into: &sink) }
         if let open = FileDescriptors.openCount { sink.add(ExporterMetrics.openDescriptors, [], UInt64(open)) }
         if let limit = FileDescriptors.limit { sink.add(ExporterMetrics.maxDescriptors, [], UInt64(limit)) }
+        if let stat = ProcessStat.current {
+            sink.add(ExporterMetrics.cpuSeconds, [], stat.cpuSeconds)
+            sink.add(ExporterMetrics.residentMemory, [], stat.residentBytes)
+            sink.add(ExporterMetrics.virtualMemory, [], stat.virtualBytes)
+            if let bootTime = BootTime.current { sink.add(ExporterMetrics.startTime, [], stat.startTimeSeconds(bootTime: bootTime)) }
+        }
 
         let selection = selector.select()
         reportUnreadableGlobs(selection)

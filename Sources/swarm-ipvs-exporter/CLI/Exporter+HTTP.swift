@@ -14,7 +14,7 @@ extension Exporter {
         let endpoint = MetricsEndpoint(
             scraper: scraper, maxConcurrentScrapes: command.maxRequests,
             defaultTimeout: command.scrapeTimeout, timeoutOffset: command.scrapeTimeoutOffset, logger: logger)
-        let landing = LandingPage.html(buildInfo: ExporterCommand.buildInfo, telemetryPath: telemetryPath, collectors: collectors,
+        let landing = LandingPage.html(buildInfo: ExporterCommand.buildInfo, hostname: HostName.current, telemetryPath: telemetryPath, collectors: collectors,
                                        namespacePaths: command.namespacePatterns)
         let router = Router()
         if let webConfig {

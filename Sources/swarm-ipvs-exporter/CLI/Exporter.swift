@@ -45,6 +45,7 @@ struct Exporter {
             buildInfo: ExporterCommand.buildInfo, logger: logger, threadPool: threadPool, metricSources: swarm.map { [$0] } ?? [])
         logger.info("starting swarm-ipvs-exporter", metadata: [
             "version": "\(ExporterCommand.buildInfo.version)", "revision": "\(ExporterCommand.buildInfo.revision)",
+            "hostname": "\(HostName.current)",
             "collectors": "\(collectors.names.joined(separator: ","))",
             "namespace_paths": "\(command.namespacePatterns.joined(separator: ","))",
         ])

@@ -108,7 +108,7 @@ struct ExporterCommand: ParsableCommand {
             help: ArgumentHelp("YAML file of collector options (collectors: {proc: {file: [...]}}); command-line flags win.", valueName: "path"))
     var configFile: String?
 
-    @Flag(name: .customLong("print-metrics"), help: "Print every metric this binary can export (name, type, help) and exit.")
+    @Flag(name: .customLong("print-metrics"), help: "Print every metric this binary can export, one per line (name, type, collector, labels, help; tab-separated), and exit.")
     var printMetrics = false
 
     /// The namespace files to read: those given, or Swarm's routing mesh.

@@ -1,8 +1,9 @@
 import ExporterCore
 
-/// The page at `/`: what this is, where the metrics are, which collectors and namespaces it reads.
+/// The page at `/`: what this is, which host it runs on, where the metrics are, which collectors and
+/// namespaces it reads.
 enum LandingPage {
-    static func html(buildInfo: BuildInfo, telemetryPath: String, collectors: [String], namespacePaths: [String]) -> String {
+    static func html(buildInfo: BuildInfo, hostname: String, telemetryPath: String, collectors: [String], namespacePaths: [String]) -> String {
         let path = escape(telemetryPath)
         return """
         <!DOCTYPE html>
@@ -11,6 +12,7 @@ enum LandingPage {
         <body>
         <h1>swarm-ipvs-exporter</h1>
         <p>Prometheus exporter for Docker Swarm's routing mesh: IPVS load balancers and network namespaces.</p>
+        <p>host <code>\(escape(hostname))</code></p>
         <p><a href="\(path)">\(path)</a></p>
         <h2>Collectors</h2>
         <ul>\(collectors.map { "<li>\(escape($0))</li>" }.joined())</ul>
