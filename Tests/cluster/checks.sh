@@ -465,6 +465,14 @@ if want poweroff; then
   last=$(( N - 1 )); w=${nodes[$last]}; wh=${hosts[$last]}
   note "== poweroff: $wh"
   wid=$(docker node inspect --format '{{.ID}}' "$wh" 2>/dev/null)
+  # Dial errors to $wh can only be counted if ${hosts[0]} dials it: wait a little for its task to
+  # be on ${hosts[0]}'s ring (Docker's DNS, from the network database) before pulling the plug
+  dialled=0
+  for _ in $(seq 20); do
+    scrape "${nodes[0]}" "$OUT/scrape-before-poweroff.txt" && grep -q "^dial_duration_seconds_count{peer=\"$svc\.$wid\." "$OUT/scrape-before-poweroff.txt" && { dialled=1; break; }
+    sleep 3
+  done
+  note "${hosts[0]} before the power-off: $(grep '^dial_peers' "$OUT/scrape-before-poweroff.txt"); dials $wh: $dialled; $wh's own ring: $(scrape "$w" /tmp/scrape-w.txt && grep '^dial_peers' /tmp/scrape-w.txt)"
   on "$w" swarm-cluster-poweroff >/dev/null 2>&1
   down_at=$(date +%s)
   bad=0; k=0; reasons=""
@@ -479,10 +487,12 @@ if want poweroff; then
   cp /tmp/scrape-p.txt "$OUT/scrape-poweroff.txt"
   check "${hosts[0]}: exporter kept serving after $wh went down ($k scrapes, $bad failed)" test "$bad" = 0
   # peer names are <service>.<node ID>.<task ID>[.<network>]: the powered-off node's ID in them
-  if [ -n "$wid" ] && grep -q "peer=\"$svc\.$wid\." "$OUT/scrape-ring-${hosts[0]}.txt" 2>/dev/null; then
+  if [ "$dialled" = 1 ]; then
     check "${hosts[0]}: dial errors to the powered-off $wh counted with a reason ($reasons; $(( $(date +%s) - down_at )) s after power-off)" test -n "$reasons"
   else
-    note "${hosts[0]} does not dial $wh on its ring: no dial error check"
+    # seen after a dockerd restart on the worker: the manager's Docker DNS no longer listed the
+    # worker's new task on the ring network (the worker still listed the manager's)
+    note "NOT CHECKED: ${hosts[0]} was not dialling $wh when it went down (its Docker DNS did not list $wh's task on the ring), so no dial error could be counted"
   fi
   grep -E '^dial_errors_total\{' "$OUT/scrape-poweroff.txt" | head -n 5
 fi
