@@ -386,9 +386,11 @@ if want ops; then
   note "== ops: dockerd restarted on ${hosts[1]}"
   w=${nodes[1]}; wh=${hosts[1]}
   ino0=$(on "$w" "stat -L -c %i /var/run/docker/netns/ingress_sbox")
-  # dockerd says when it throws the old sandbox away (the new one may get the same inode number:
-  # the kernel reuses a namespace's number once nothing holds it, and the exporter task that did
-  # was stopped with dockerd)
+  # Whether dockerd re-creates ingress_sbox on a restart varies (seen both ways with the same
+  # dockerd): it says so in its log when it throws the old sandbox away, and a new one may even get
+  # the old inode number (the kernel reuses a namespace's number once nothing holds it). So that is
+  # noted, not checked; what is checked is that the exporter reads whatever ingress_sbox is now,
+  # equal to ipvsadm.
   stale_log=$SWARM_CLUSTER_DIR/$wh/dockerd.log
   stale0=$(grep -c 'Removing stale sandbox ingress_sbox' "$stale_log" 2>/dev/null)
   task0=$(docker service ps -q --filter desired-state=running --filter "node=$wh" "$svc")
@@ -404,8 +406,7 @@ if want ops; then
   task1=$(docker service ps -q --filter desired-state=running --filter "node=$wh" "$svc")
   check "$wh: its exporter serves again, ingress_sbox read with service=\"$web\"" test $ok = 1
   stale1=$(grep -c 'Removing stale sandbox ingress_sbox' "$stale_log" 2>/dev/null)
-  check "$wh: dockerd re-created ingress_sbox (\"Removing stale sandbox ingress_sbox\" in its log ${stale0:-?} -> ${stale1:-?} times; inode $ino0 -> $ino1)" \
-    test "${stale1:-0}" -gt "${stale0:-0}" -a -n "$ino1"
+  note "$wh: ingress_sbox $( [ "${stale1:-0}" -gt "${stale0:-0}" ] && echo "re-created by dockerd (\"Removing stale sandbox ingress_sbox\" in its log)" || echo "kept by dockerd (no \"Removing stale sandbox ingress_sbox\" in its log)"); inode $ino0 -> $ino1"
   note "$wh: exporter task $task0 -> $task1"
   compare_node "$w" after-restart
   check "$wh: exporter = ipvsadm after the restart ($(tail -n 1 "$OUT/compare-after-restart.txt"))" test "$(grep -c '^FAIL' "$OUT/compare-after-restart.txt")" = 0
