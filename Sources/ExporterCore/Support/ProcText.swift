@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// A small /proc file read whole, or nil when it cannot be opened or read. For the exporter's own
-/// process files, read once per scrape; the namespace collectors keep theirs open instead.
-func readProcText(_ path: String) -> String? {
+/// process files and the health check's look at PID 1; the namespace collectors keep theirs open
+/// instead (`ProcFile`).
+public func readProcBytes(_ path: String) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
@@ -19,5 +20,10 @@ func readProcText(_ path: String) -> String? {
         if got == 0 { break }
         bytes += chunk[0..<got]
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
+}
+
+/// `readProcBytes` as text.
+func readProcText(_ path: String) -> String? {
+    readProcBytes(path).map { String(decoding: $0, as: UTF8.self) }
 }

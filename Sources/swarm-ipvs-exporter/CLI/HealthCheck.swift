@@ -1,3 +1,4 @@
+import ExporterCore
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -85,15 +86,7 @@ enum HealthCheck {
 
     /// The arguments of PID 1 when it is this exporter (the container's entry point), else none.
     static func exporterArguments() -> [String] {
-        guard let file = fopen("/proc/1/cmdline", "r") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes += chunk[0..<count]
-        }
+        guard let bytes = readProcBytes("/proc/1/cmdline") else { return [] }
         let words = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         guard let first = words.first, first.hasSuffix("swarm-ipvs-exporter") else { return [] }
         return Array(words.dropFirst())
