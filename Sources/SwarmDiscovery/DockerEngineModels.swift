@@ -23,6 +23,7 @@ enum DockerEngine {
     }
 
     struct ServiceInfo: Sendable {
+        var virtualIP: String? = nil
         let ports: [String]?
         let localLBIndex: UInt32?
         let tasks: [TaskInfo]?
@@ -148,10 +149,11 @@ enum DockerEngine {
     }
 
     private static func serviceInfo(_ reader: inout JSONReader, _ what: String, _ problems: inout [String]) throws -> ServiceInfo {
-        var ports: [String]?, index: UInt32?, tasks: [TaskInfo]?
+        var ports: [String]?, index: UInt32?, tasks: [TaskInfo]?, virtualIP: String?
         try reader.beginObject(what)
         while let key = try reader.nextKey() {
             switch key {
+            case "VIP": virtualIP = try reader.optionalString("its VIP")
             case "LocalLBIndex":
                 index = try reader.integer("its LocalLBIndex (the firewall mark)", in: UInt32.min...UInt32.max)
             case "Ports":
@@ -179,7 +181,7 @@ enum DockerEngine {
             default: try reader.skip()
             }
         }
-        return ServiceInfo(ports: ports, localLBIndex: index, tasks: tasks)
+        return ServiceInfo(virtualIP: virtualIP, ports: ports, localLBIndex: index, tasks: tasks)
     }
 
     private static func taskInfo(_ reader: inout JSONReader) throws -> TaskInfo {

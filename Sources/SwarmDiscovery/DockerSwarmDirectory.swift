@@ -89,7 +89,17 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     }
 
     public var snapshot: SwarmSnapshot? { state.withLockedValue { $0.snapshot } }
+
+    /// Three refreshes missed: three intervals, each refresh allowed its whole deadline.
+    public var maximumViewAge: Duration { (interval + refreshTimeout) * 3 }
     public var apiErrors: UInt64 { state.withLockedValue { $0.errors } }
+
+    /// One refresh on the calling thread (`inspect`, which has no background); returns the reason
+    /// it failed, nil when it did not. A missing socket is no failure: the snapshot stays nil.
+    public func refreshNow() -> String? {
+        refreshOnce()
+        return state.withLockedValue { $0.lastError }
+    }
 
     /// Starts the first refresh and waits for it at most `bound`; `run()` later waits for the
     /// rest of it. Returns whether it finished in time.
@@ -251,7 +261,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
                 unread.append(network)
             }
         }
-        var snapshot = SwarmSnapshotBuilder.build(networks: details, services: services)
+        let readTimes = state.withLockedValue { $0.readAt }
+        var snapshot = SwarmSnapshotBuilder.build(networks: details, services: services, readAt: readTimes)
         // The networks not read this time keep their last good entries.
         let previous = state.withLockedValue { $0.snapshot }
         for network in unread {

@@ -37,10 +37,20 @@ public struct SwarmSnapshot: Sendable, Equatable {
     public struct LoadBalancer: Sendable, Equatable {
         /// Swarm service name by the fwmark of its IPVS service in this namespace (LocalLBIndex).
         public var serviceByFirewallMark: [UInt32: String] = [:]
+        /// The service's virtual IP on this network by fwmark ("VIP"; absent when Docker gives none).
+        public var virtualIPByFirewallMark: [UInt32: String] = [:]
         public var publishedPorts: [PublishedPort] = []
         public var tasks: [Task] = []
+        /// When Docker's answer for this network was read: how old this view of it is. Nil when
+        /// unknown (built from a recorded answer); the consistency rules then trust no disagreement.
+        public var readAt: ContinuousClock.Instant?
 
         public init() {}
+
+        /// The addresses of the tasks Docker lists for `service` on this network.
+        public func taskAddresses(of service: String) -> Set<String> {
+            Set(tasks.lazy.filter { $0.service == service }.map(\.address))
+        }
     }
 
     public var loadBalancers: [String: LoadBalancer]

@@ -25,7 +25,9 @@ enum SwarmSnapshotBuilder {
         return (target, published)
     }
 
-    static func build(networks: [DockerEngine.NetworkDetail], services: [DockerEngine.Service]?) -> SwarmSnapshot {
+    /// - Parameter readAt: when each network's detail was read, by network id.
+    static func build(networks: [DockerEngine.NetworkDetail], services: [DockerEngine.Service]?,
+                      readAt: [String: ContinuousClock.Instant] = [:]) -> SwarmSnapshot {
         // Protocols of published ports, when the node is a manager and could list services.
         var protocols: [String: [(target: UInt16, published: UInt16, protocolName: String)]] = [:]
         for service in services ?? [] {
@@ -40,9 +42,14 @@ enum SwarmSnapshotBuilder {
             let isIngress = network.ingress ?? false
             let label = namespaceLabel(networkID: network.id, ingress: isIngress)
             var balancer = snapshot.loadBalancers[label] ?? SwarmSnapshot.LoadBalancer()
+            balancer.readAt = readAt[network.id]
             for (name, info) in (network.services ?? [:]).sorted(by: { $0.key < $1.key }) where !name.isEmpty {
                 guard let mark = info.localLBIndex, mark > 0 else { continue }
                 balancer.serviceByFirewallMark[mark] = name
+                // libnetwork prints a service without a virtual IP (endpoint mode dnsrr) as "<nil>".
+                if let address = info.virtualIP, !address.isEmpty, address != "<nil>" {
+                    balancer.virtualIPByFirewallMark[mark] = address
+                }
                 for task in info.tasks ?? [] {
                     guard let address = task.endpointIP, !address.isEmpty else { continue }
                     balancer.tasks.append(SwarmSnapshot.Task(

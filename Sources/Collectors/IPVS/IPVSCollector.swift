@@ -20,13 +20,16 @@ public struct IPVSCollector: NamespaceCollector {
               help: "Also export per-backend packets and bytes each way (four more series per backend; the service-level ones are always exported)."),
         .flag("backend-details",
               help: "Also export per-backend persistence templates and ipvs_backend_info (forwarding method, thresholds)."),
+        .flag("consistency", default: true,
+              help: "Compare each Swarm load balancer with Docker's view of it (ipvs_swarm_stale_backends, …; on by default when the Docker Engine API is read). =false drops those series."),
     ]
-    public static let metrics = IPVSMetrics.all
+    public static let metrics = IPVSMetrics.all + MeshConsistencyMetrics.all
 
     let exportRates: Bool
     let exportBackends: Bool
     let exportBackendTraffic: Bool
     let exportBackendDetails: Bool
+    let checkConsistency: Bool
     let swarm: (any SwarmDirectory)?
 
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
@@ -34,6 +37,7 @@ public struct IPVSCollector: NamespaceCollector {
         exportBackends = configuration.flag("backends")
         exportBackendTraffic = configuration.flag("backend-traffic")
         exportBackendDetails = configuration.flag("backend-details")
+        checkConsistency = configuration.flag("consistency")
         swarm = environment.swarm
     }
 
@@ -45,6 +49,8 @@ public struct IPVSCollector: NamespaceCollector {
         let client: IPVSClient
         let namespace: String
         let collector: IPVSCollector
+        /// Only touched by `collect`, which runs one at a time per reader (`ReaderSlot`).
+        private var consistency = ConsistencyState()
 
         init(client: IPVSClient, namespace: String, collector: IPVSCollector) {
             self.client = client
@@ -57,8 +63,13 @@ public struct IPVSCollector: NamespaceCollector {
             // true to say, so it fails (scrape_collector_success 0, one log line) rather than
             // succeed with no series.
             guard let table = try client.table() else { throw IPVSUnavailable() }
-            let swarm = collector.swarm?.snapshot?.loadBalancers[namespace]
+            let snapshot = collector.swarm?.snapshot
+            let swarm = snapshot?.loadBalancers[namespace]
             collector.record(table, swarm: swarm, into: &sink)
+            if collector.checkConsistency, let directory = collector.swarm {
+                consistency.record(table, snapshot: snapshot, namespace: namespace,
+                                   maximumAge: directory.maximumViewAge, now: .now, into: &sink)
+            }
         }
     }
 

@@ -15,6 +15,10 @@ enum Main {
         if arguments.first == "healthcheck" {
             exit(await HealthCheck.run(Array(arguments.dropFirst())))
         }
+        // The operator's view of the mesh: a subcommand of its own, with its own flags.
+        if arguments.first == "inspect" {
+            exit(await InspectCommand.main(Array(arguments.dropFirst())))
+        }
         let split: CollectorFlagParser.Result
         do {
             // A config file's collector options go first: the command line's come later and win.

@@ -49,34 +49,14 @@ struct LogLineHandler: LogHandler {
             // Anything but printable text without `=`, `"` and `\` is quoted and escaped: a raw tab,
             // CR or backslash from a hostile value (a path, an API answer) would split or forge fields.
             let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || $0 == "=" || $0 == "\"" || $0 == "\\" }
-            return needsQuotes ? "\(key)=\"\(escape(value))\"" : "\(key)=\(value)"
+            return needsQuotes ? "\(key)=\(JSONValue.quoted(value))" : "\(key)=\(value)"
         }.joined(separator: " ")
     }
 
     static func json(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\"\(escape($0))\":\"\(escape($1))\"" }.joined(separator: ",") + "}"
+        JSONValue.object(fields.map { ($0, .string($1)) }).text
     }
 
-    private static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
 
     private static func timestamp() -> String {
         // Foundation's clock: with MemberImportVisibility the release build cannot see timespec's
