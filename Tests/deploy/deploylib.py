@@ -15,7 +15,19 @@ Subcommands (used by the shell scripts):
   evaluate PROM_URL [--require-data]
                                   evaluate every alert and dashboard expression through the
                                   Prometheus HTTP API; prints one PASS/FAIL line per expression
-  check-alerts PROM_URL           every alert of alerts.yml is pending or firing
+  check-alerts PROM_URL           every alert of the rule files is pending or firing
+  rule-files                      the rule files prometheus.yml loads, one path per line
+  firing-rules OUT                write OUT: every alert of the rule files with its `for:` removed,
+                                  so it fires at its first true evaluation (for the Alertmanager
+                                  check of run-stack-flags.sh)
+  alertmanager-test-config OUT URL
+                                  write OUT: compose/alertmanager/alertmanager.yml with every
+                                  webhook URL replaced by URL and group_wait by 1s
+  check-alertmanager AM_URL       what a real Alertmanager holds after Prometheus sent it those
+                                  firing alerts: each alert with its runbook_url, the shipped
+                                  inhibition in effect (run-stack-flags.sh)
+  check-webhook FILE              the notifications the webhook received (one JSON body a line):
+                                  the shipped receiver and group_by, every alert with runbook_url
 """
 import json
 import os
@@ -31,6 +43,8 @@ EXPORTER_STACK = os.path.join(ROOT, "compose", "swarm-ipvs-exporter.yml")
 MONITORING_STACK = os.path.join(ROOT, "compose", "monitoring.yml")
 PROMETHEUS_YML = os.path.join(ROOT, "compose", "prometheus", "prometheus.yml")
 ALERTS_YML = os.path.join(ROOT, "compose", "prometheus", "alerts.yml")
+ALERTMANAGER_YML = os.path.join(ROOT, "compose", "alertmanager", "alertmanager.yml")
+README = os.path.join(ROOT, "README.md")
 DASHBOARD_JSON = os.path.join(ROOT, "compose", "grafana", "dashboards", "swarm-routing-mesh.json")
 GRAFANA_DATASOURCE = os.path.join(ROOT, "compose", "grafana", "provisioning", "datasources", "prometheus.yml")
 GRAFANA_PROVIDER = os.path.join(ROOT, "compose", "grafana", "provisioning", "dashboards", "swarm-ipvs-exporter.yml")
@@ -212,15 +226,60 @@ def check_expression(expr, metrics):
 
 
 # ------------------------------------------------------------------------------------ sources
-def alert_expressions():
-    """[(where, expr)] of every rule in compose/prometheus/alerts.yml."""
-    doc = load_yaml(ALERTS_YML)
+def rule_files():
+    """The rule files compose/prometheus/prometheus.yml loads (paths relative to it, globs
+    expanded as Prometheus does), sorted."""
+    import glob
+    base = os.path.dirname(PROMETHEUS_YML)
     out = []
-    for group in doc.get("groups", []):
-        for rule in group.get("rules", []):
-            name = rule.get("alert") or rule.get("record")
-            out.append((f"alert {name}", rule["expr"].strip()))
+    for pattern in load_yaml(PROMETHEUS_YML).get("rule_files", []):
+        out.extend(sorted(glob.glob(os.path.join(base, pattern))))
     return out
+
+
+def rules():
+    """[(file, group name, rule)] of every rule of every rule file."""
+    out = []
+    for path in rule_files():
+        for group in (load_yaml(path) or {}).get("groups", []):
+            for rule in group.get("rules", []):
+                out.append((path, group.get("name"), rule))
+    return out
+
+
+def alert_expressions():
+    """[(where, expr)] of every rule of the rule files."""
+    return [(f"alert {r.get('alert') or r.get('record')}", r["expr"].strip()) for _, _, r in rules()]
+
+
+def github_anchor(heading):
+    """The anchor GitHub gives a Markdown heading: its text (links reduced to their text) in lower
+    case, every character that is not a letter, digit, space, hyphen or underscore removed (code
+    span backticks and `*` emphasis with them), spaces turned into hyphens. Underscore emphasis
+    (`_x_`) is not recognised: the README's headings do not use it."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)   # [text](url) -> text
+    text = text.strip().lower()
+    text = "".join(c for c in text if c.isalnum() or c in " -_")
+    return text.replace(" ", "-")
+
+
+def readme_anchors(path=README):
+    """Every heading anchor of a Markdown file, as GitHub numbers repeated ones (x, x-1, x-2);
+    fenced code blocks are skipped."""
+    anchors, seen, fenced = set(), {}, False
+    with open(path) as f:
+        for line in f:
+            if re.match(r"\s*(```|~~~)", line):
+                fenced = not fenced
+                continue
+            m = None if fenced else re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
+            if not m:
+                continue
+            anchor = github_anchor(m.group(1))
+            n = seen.get(anchor, 0)
+            seen[anchor] = n + 1
+            anchors.add(anchor if n == 0 else f"{anchor}-{n}")
+    return anchors
 
 
 def walk_panels(panels):
@@ -358,7 +417,8 @@ def evaluate(base, require_data=False):
 
 
 def check_alerts(base):
-    """Every alert of alerts.yml must be pending or firing (the stand-in target breaks every rule)."""
+    """Every alert of the rule files must be pending or firing (the stand-in target breaks every
+    rule)."""
     answer = prom_get(base, "/api/v1/alerts", {})
     active = {}
     for alert in answer.get("data", {}).get("alerts", []):
@@ -373,6 +433,135 @@ def check_alerts(base):
             print(f"FAIL {where} did not trigger although its condition holds on the stand-in target")
             failed += 1
     return passed, failed
+
+
+def firing_rules(out_path):
+    """Every alert of the rule files, `for:` removed, in groups named "<group>-firing", with the
+    label firing_copy="true": without it the copy and the shipped rule would write the same
+    ALERTS_FOR_STATE series and Prometheus would refuse one of them ("out of order sample")."""
+    import yaml
+    groups = {}
+    for _, group, rule in rules():
+        if "alert" in rule:
+            copy = {k: v for k, v in rule.items() if k != "for"}
+            copy["labels"] = dict(copy.get("labels") or {}, firing_copy="true")
+            groups.setdefault(f"{group}-firing", []).append(copy)
+    with open(out_path, "w") as f:
+        yaml.safe_dump({"groups": [{"name": n, "rules": r} for n, r in groups.items()]}, f, sort_keys=False)
+    return sum(len(r) for r in groups.values())
+
+
+def alertmanager_inhibitions():
+    """[(source alertname, target alertname pattern)] of the shipped inhibit rules, from their
+    `alertname = X` / `alertname =~ "A|B"` matchers."""
+    out = []
+    for rule in load_yaml(ALERTMANAGER_YML).get("inhibit_rules", []):
+        def names(matchers):
+            for m in matchers or []:
+                mm = re.fullmatch(r'\s*alertname\s*(=~|=)\s*"?([^"]*)"?\s*', m)
+                if mm:
+                    return mm.group(2) if mm.group(1) == "=~" else re.escape(mm.group(2))
+            return None
+        out.append((names(rule.get("source_matchers")), names(rule.get("target_matchers")), rule.get("equal", [])))
+    return out
+
+
+def check_alertmanager(base):
+    """Alertmanager's /api/v2/alerts after Prometheus sent it every alert firing on the stand-in
+    target: each alert is there with the rule's runbook_url, and each target of a shipped inhibit
+    rule whose source fires with the same `equal` labels is suppressed by it."""
+    expected = {r["alert"]: r.get("annotations", {}).get("runbook_url") for _, _, r in rules() if "alert" in r}
+    passed = failed = 0
+    deadline = time.time() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/v2/alerts", timeout=5) as r:
+                alerts = json.load(r)
+        except Exception as e:  # noqa: BLE001
+            alerts, error = [], str(e)
+        else:
+            error = None
+        names = {a["labels"].get("alertname") for a in alerts}
+        if set(expected) <= names or time.time() > deadline:
+            break
+        time.sleep(1)
+    if error:
+        print(f"FAIL GET {base}/api/v2/alerts: {error}")
+        return 0, 1
+    by_name = {}
+    for a in alerts:
+        by_name.setdefault(a["labels"].get("alertname"), []).append(a)
+    for name, runbook in sorted(expected.items()):
+        got = by_name.get(name, [])
+        urls = {a.get("annotations", {}).get("runbook_url") for a in got}
+        if got and urls == {runbook}:
+            print(f"PASS Alertmanager holds {name} ({len(got)} alert(s)), runbook_url {runbook}")
+            passed += 1
+        else:
+            print(f"FAIL Alertmanager: {name} " + (f"has runbook_url {urls}, not {runbook}" if got else "never arrived"))
+            failed += 1
+    for source, target, equal in alertmanager_inhibitions():
+        sources = [a for a in alerts if re.fullmatch(source or "", a["labels"].get("alertname", ""))]
+        targets = [a for a in alerts if re.fullmatch(target or "", a["labels"].get("alertname", ""))
+                   and any(all(a["labels"].get(l) == s["labels"].get(l) for l in equal) for s in sources)]
+        if not sources or not targets:
+            print(f"FAIL inhibit rule {source} -> {target}: no firing target alert shares {', '.join(equal)} with a "
+                  f"firing source ({len(sources)} source alerts), so the rule cannot hold back anything")
+            failed += 1
+            continue
+        free = [f'{a["labels"]["alertname"]} on {a["labels"].get("instance")}' for a in targets
+                if a["status"]["state"] != "suppressed" or not a["status"].get("inhibitedBy")]
+        if free:
+            print(f"FAIL inhibit rule {source} -> {target}: not suppressed: {', '.join(free)}")
+            failed += 1
+        else:
+            print(f"PASS inhibit rule {source} -> {target} (equal {', '.join(equal)}): "
+                  f"{len(targets)} alert(s) suppressed while the source fires")
+            passed += 1
+    return passed, failed
+
+
+def alertmanager_test_config(out_path, url):
+    """The shipped Alertmanager configuration with its webhook URLs pointed at URL and group_wait
+    1s, so a test sees the first notification within seconds."""
+    import yaml
+    doc = load_yaml(ALERTMANAGER_YML)
+    doc["route"]["group_wait"] = "1s"
+    hooks = [h for r in doc.get("receivers", []) for h in r.get("webhook_configs", [])]
+    for hook in hooks:
+        hook["url"] = url
+    with open(out_path, "w") as f:
+        yaml.safe_dump(doc, f, sort_keys=False)
+    return len(hooks)
+
+
+def check_webhook(path, wait_seconds=20):
+    """The webhook's notifications: at least one; each from the route's receiver, grouped by the
+    route's group_by, with runbook_url on every alert."""
+    cfg = load_yaml(ALERTMANAGER_YML)
+    receiver, keys = cfg["route"]["receiver"], sorted(cfg["route"]["group_by"])
+    deadline = time.time() + wait_seconds
+    while not (os.path.exists(path) and os.path.getsize(path)) and time.time() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)  # the other groups of the same flush
+    bodies = []
+    if os.path.exists(path):
+        with open(path) as f:
+            bodies = [json.loads(line) for line in f if line.strip()]
+    if not bodies:
+        print(f"FAIL webhook: no notification within {wait_seconds} s")
+        return 0, 1
+    bad = [b.get("groupKey") for b in bodies
+           if b.get("receiver") != receiver or sorted(b.get("groupLabels", {})) != keys
+           or any(not a.get("annotations", {}).get("runbook_url") for a in b.get("alerts", []))]
+    names = sorted({b.get("groupLabels", {}).get("alertname", "?") for b in bodies})
+    if bad:
+        print(f"FAIL webhook: {len(bad)} of {len(bodies)} notifications not from receiver {receiver}, "
+              f"grouped by {keys}, with runbook_url: {bad}")
+        return 0, 1
+    print(f"PASS webhook: {len(bodies)} notifications from receiver {receiver}, grouped by "
+          f"{', '.join(keys)}, every alert with runbook_url ({', '.join(names)})")
+    return 1, 0
 
 
 def main(argv):
@@ -390,6 +579,22 @@ def main(argv):
         return 1 if f else 0
     elif cmd == "check-alerts":
         p, f = check_alerts(argv[2])
+        print(f"evaluated: {p} passed, {f} failed")
+        return 1 if f else 0
+    elif cmd == "rule-files":
+        print("\n".join(rule_files()))
+    elif cmd == "firing-rules":
+        print(f"{firing_rules(argv[2])} alerts written to {argv[2]} without for:", file=sys.stderr)
+    elif cmd == "alertmanager-test-config":
+        if not alertmanager_test_config(argv[2], argv[3]):
+            print("compose/alertmanager/alertmanager.yml has no webhook receiver to redirect", file=sys.stderr)
+            return 1
+    elif cmd == "check-alertmanager":
+        p, f = check_alertmanager(argv[2])
+        print(f"evaluated: {p} passed, {f} failed")
+        return 1 if f else 0
+    elif cmd == "check-webhook":
+        p, f = check_webhook(argv[2])
         print(f"evaluated: {p} passed, {f} failed")
         return 1 if f else 0
     else:

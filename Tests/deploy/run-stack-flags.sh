@@ -12,10 +12,16 @@
 #    the exporter must serve anyway.
 # 2. GET /metrics: HTTP 200, swarm_ipvs_exporter_build_info, netns_up for ingress_sbox; GET /: 200.
 # 3. prometheus (Debian package) on another free 127.0.0.1 port, scraping the exporter every 2 s
-#    with alerts.yml as its rule file; wait (bounded) for up == 1 and a few samples, then every
-#    rule must have evaluated with health "ok", and every alert expression and every dashboard
-#    query (Grafana variables substituted) must return status "success" from /api/v1/query
-#    (and /api/v1/query_range for graph panels).
+#    with the rule files of compose/prometheus/prometheus.yml; wait (bounded) for up == 1 and a few
+#    samples, then every rule must have evaluated with health "ok", and every alert expression and
+#    every dashboard query (Grafana variables substituted) must return status "success" from
+#    /api/v1/query (and /api/v1/query_range for graph panels).
+# 4. prometheus-alertmanager (Debian package) with compose/alertmanager/alertmanager.yml, two values
+#    changed: the webhook URL (a receiver of this script's) and group_wait (1 s, not 30 s). Prometheus
+#    also loads a copy of every alert without `for:` (deploylib.py firing-rules), so they fire on the
+#    stand-in target within seconds: each must reach Alertmanager's /api/v2/alerts with its
+#    runbook_url, the shipped inhibit rule must suppress its targets, and the webhook must receive
+#    notifications grouped by the shipped group_by.
 # Prints "run-stack-flags: N passed, M failed"; exits 1 on any failure. Kills only what it started.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,6 +31,7 @@ checks_name=run-stack-flags   # pass/fail/finish come from Tests/deploy/tools.sh
 
 ensure_pyyaml || { fail "PyYAML unavailable"; finish; }
 ensure_debian_package prometheus prometheus || { fail "prometheus unavailable"; finish; }
+ensure_debian_package prometheus-alertmanager prometheus-alertmanager || { fail "prometheus-alertmanager unavailable"; finish; }
 find_docker_cli || { fail "a docker CLI with 'docker stack config'"; finish; }
 find_exporter_bin || { fail "exporter binary"; finish; }
 echo "exporter binary: $EXPORTER_BIN ($("$EXPORTER_BIN" --version 2>&1 | head -n1))"
@@ -32,8 +39,9 @@ echo "exporter binary: $EXPORTER_BIN ($("$EXPORTER_BIN" --version 2>&1 | head -n
 work=$(mktemp -d /tmp/run-stack-flags.XXXXXX)
 exporter_pid=""
 prometheus_pid=""
+alertmanager_pid=""
 cleanup() {
-  for pid in $prometheus_pid $exporter_pid; do
+  for pid in $prometheus_pid $alertmanager_pid $exporter_pid; do
     kill "$pid" 2>/dev/null || continue
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null
@@ -111,14 +119,42 @@ wait_http_200 "http://127.0.0.1:$synthetic_port/metrics" 20 || {
   fail "stand-in target did not start"; tail -n 20 "$work/synthetic.log"; finish; }
 closed_port=$(free_port)
 
+# Alertmanager first, so Prometheus finds it at its first notification. Its webhook goes to a
+# receiver of this script's that keeps every POSTed body (one JSON document per line).
+webhook_port=$(free_port)
+python3 Tests/deploy/webhook_receiver.py "$webhook_port" "$work/webhook.jsonl" >"$work/webhook.log" 2>&1 &
+exporter_pid="$exporter_pid $!"
+alertmanager_port=$(free_port)
+python3 Tests/deploy/deploylib.py alertmanager-test-config "$work/alertmanager.yml" \
+  "http://127.0.0.1:$webhook_port/alerts"
+prometheus-alertmanager --config.file="$work/alertmanager.yml" --storage.path="$work/am-data" \
+  --web.listen-address="127.0.0.1:$alertmanager_port" --cluster.listen-address= --log.level=warn \
+  >"$work/alertmanager.log" 2>&1 &
+alertmanager_pid=$!
+am="http://127.0.0.1:$alertmanager_port"
+if wait_http_200 "$am/-/ready" 30; then
+  pass "alertmanager $(prometheus-alertmanager --version 2>&1 | head -n1 | awk '{print $3}') ready on 127.0.0.1:$alertmanager_port with compose/alertmanager/alertmanager.yml (webhook URL and group_wait changed)"
+else
+  fail "alertmanager not ready within 30 s; its log:"; tail -n 20 "$work/alertmanager.log" | sed 's/^/    /'
+fi
+
+python3 Tests/deploy/deploylib.py firing-rules "$work/firing-rules.yml"
 prometheus_port=$(free_port)
-cat >"$work/prometheus.yml" <<EOF
+{
+  cat <<EOF
 global:
   scrape_interval: 2s
   scrape_timeout: 2s
   evaluation_interval: 2s
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['127.0.0.1:$alertmanager_port']
 rule_files:
-  - $PWD/compose/prometheus/alerts.yml
+EOF
+  python3 Tests/deploy/deploylib.py rule-files | sed 's/^/  - /'
+  echo "  - $work/firing-rules.yml"
+  cat <<EOF
 scrape_configs:
   - job_name: swarm-ipvs-exporter
     static_configs:
@@ -129,12 +165,13 @@ scrape_configs:
       - targets: ['127.0.0.1:$closed_port']
         labels: {instance: down-node, node_id: down}
 EOF
+} >"$work/prometheus.yml"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
   --web.listen-address="127.0.0.1:$prometheus_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
 prometheus_pid=$!
 prom="http://127.0.0.1:$prometheus_port"
 if wait_http_200 "$prom/-/ready" 60; then
-  pass "prometheus $(prometheus --version 2>&1 | head -n1 | awk '{print $3}') ready on 127.0.0.1:$prometheus_port with alerts.yml"
+  pass "prometheus $(prometheus --version 2>&1 | head -n1 | awk '{print $3}') ready on 127.0.0.1:$prometheus_port with the rule files"
 else
   fail "prometheus not ready within 60 s; its log:"; tail -n 20 "$work/prometheus.log" | sed 's/^/    /'
   finish
@@ -169,8 +206,8 @@ fi
 [ "$(scalar 'up{instance="synthetic-node"}')" = 1 ] && [ "$(scalar 'up{instance="down-node"}')" = 0 ] ||
   fail "stand-in targets not scraped as expected (synthetic-node up 1, down-node up 0)"
 
-# Every rule of alerts.yml evaluated, with health ok (no evaluation error), and every alert pending
-# or firing on the stand-in target's conditions.
+# Every rule of the rule files (and of their firing copies) evaluated, with health ok (no evaluation
+# error), and every alert pending or firing on the stand-in target's conditions.
 deadline=$((SECONDS + 30))
 while :; do
   curl -s -m 5 "$prom/api/v1/rules" >"$work/rules.json"
@@ -190,9 +227,9 @@ done
 if [ -n "$errors" ]; then
   fail "rules with evaluation errors: $errors"
 elif [ "${total:-0}" = 0 ]; then
-  fail "no rules loaded from alerts.yml"
+  fail "no rules loaded from the rule files"
 else
-  pass "all $total rules of alerts.yml loaded and evaluated by Prometheus with health ok"
+  pass "all $total rules (the rule files and their firing copies) loaded and evaluated by Prometheus with health ok"
 fi
 
 run_py() {  # deploylib subcommand; adds its "evaluated: N passed, M failed" to the totals
@@ -211,6 +248,12 @@ echo "--- every alert triggers on its condition (stand-in target)"
 run_py check-alerts "$prom"
 echo "--- every alert expression and dashboard query through /api/v1/query (and query_range for graphs)"
 run_py evaluate "$prom" --require-data
+
+echo "--- Alertmanager: the firing alerts arrive, the inhibit rule holds, the webhook is called"
+run_py check-alertmanager "$am"
+# The webhook (group_wait 1 s here): notifications from the shipped receiver, grouped by the shipped
+# group_by, every alert with its runbook_url.
+run_py check-webhook "$work/webhook.jsonl"
 
 # The exporter must still be running.
 if kill -0 "${exporter_pid%% *}" 2>/dev/null; then

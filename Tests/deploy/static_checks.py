@@ -5,7 +5,8 @@
 
 One PASS/FAIL line per check, then "evaluated: N passed, M failed". The metric list is the
 binary's --print-metrics (plus Tests/deploy/pending-metrics.txt while it exists); docker stack
-config gives the stack files as the engine would get them.
+config gives the stack files as the engine would get them. README.md's heading anchors are computed
+as GitHub computes them (deploylib.github_anchor).
 """
 import json
 import os
@@ -124,10 +125,11 @@ def monitoring_checks(job):
     check(any(r.get("target_label") == "job" and r.get("source_labels") == ["__meta_dockerswarm_service_label_prometheus_job"]
               for r in relabels) and job in jobs,
           f"prometheus.yml: job from the service's prometheus-job label ({job}), and a job of that name")
-    alert_jobs = set(re.findall(r'job="([^"]+)"', open(d.ALERTS_YML).read()))
+    alert_jobs = set(re.findall(r'job="([^"]+)"', "".join(open(f).read() for f in d.rule_files())))
     dash_jobs = set(re.findall(r'job=\\"([^"\\]+)\\"', open(d.DASHBOARD_JSON).read()))
     check(alert_jobs | dash_jobs <= {job}, "alerts and dashboard select the exporter's job name",
           ", ".join(sorted(alert_jobs | dash_jobs)))
+    alertmanager_checks(doc, cfg)
     graf = doc["services"]["grafana"]
     gt = {c["target"]: doc["configs"][c["source"]]["file"] for c in graf.get("configs", [])}
     ds = d.load_yaml(d.GRAFANA_DATASOURCE)["datasources"][0]
@@ -140,6 +142,71 @@ def monitoring_checks(job):
           "grafana: datasource and dashboard provider provisioned")
     check(ds.get("url", "").startswith("http://prometheus:"), "grafana: datasource is the stack's Prometheus", ds.get("url"))
     return ds
+
+
+def flag_value(command, flag):
+    for arg in command or []:
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def alertmanager_checks(doc, prometheus_cfg):
+    """The stack's Alertmanager gets the shipped file, and Prometheus sends its alerts to it."""
+    am = doc["services"].get("alertmanager")
+    check(am, "monitoring: an alertmanager service")
+    if not am:
+        return
+    targets = {c["target"]: doc["configs"][c["source"]]["file"] for c in am.get("configs", [])}
+    config_path = flag_value(am.get("command"), "--config.file")
+    shipped = targets.get(config_path)
+    check(shipped and os.path.samefile(shipped, d.ALERTMANAGER_YML),
+          "monitoring: Alertmanager's --config.file is compose/alertmanager/alertmanager.yml", str(config_path))
+    prom = doc["services"]["prometheus"]
+    shared = set(am.get("networks") or {}) & set(prom.get("networks") or {})
+    check(shared, "monitoring: Alertmanager and Prometheus share a network", ", ".join(sorted(shared)))
+    port = (flag_value(am.get("command"), "--web.listen-address") or ":9093").rsplit(":", 1)[1]
+    wanted = {f"tasks.alertmanager:{port}", f"alertmanager:{port}"}
+    found = []
+    for entry in prometheus_cfg.get("alerting", {}).get("alertmanagers", []):
+        for sd in entry.get("dns_sd_configs", []):
+            found += [f"{n}:{sd.get('port')}" for n in sd.get("names", [])]
+        for sc in entry.get("static_configs", []):
+            found += list(sc.get("targets", []))
+    check(found and set(found) <= wanted,
+          "prometheus.yml: alerts go to the stack's Alertmanager (tasks.alertmanager or alertmanager, its port)",
+          ", ".join(found) or "no alerting.alertmanagers")
+
+
+def rule_checks():
+    """Every rule file beside prometheus.yml is loaded; every alert has a runbook whose anchor is a
+    heading of README.md, all under one base URL; the inhibit rules name alerts that exist."""
+    loaded = {os.path.realpath(f) for f in d.rule_files()}
+    folder = os.path.dirname(d.PROMETHEUS_YML)
+    on_disk = {os.path.realpath(os.path.join(folder, f)) for f in os.listdir(folder)
+               if f.endswith((".yml", ".yaml")) and not os.path.samefile(os.path.join(folder, f), d.PROMETHEUS_YML)}
+    check(on_disk <= loaded, "every rule file in compose/prometheus/ is named by prometheus.yml's rule_files",
+          ", ".join(sorted(os.path.basename(f) for f in on_disk - loaded)))
+    alerts = [r for _, _, r in d.rules() if "alert" in r]
+    names = [r["alert"] for r in alerts]
+    check(len(names) == len(set(names)), "alert names are unique across the rule files",
+          ", ".join(sorted({n for n in names if names.count(n) > 1})))
+    anchors = d.readme_anchors()
+    bases = set()
+    for rule in alerts:
+        url = rule.get("annotations", {}).get("runbook_url", "")
+        base, _, anchor = url.partition("#")
+        bases.add(base)
+        check(url and anchor in anchors and base.endswith("README.md"),
+              f"alert {rule['alert']}: runbook_url points at a heading of README.md",
+              url or "no runbook_url")
+    check(len(bases) == 1, "every runbook_url has the same base (one sed replaces it)", ", ".join(sorted(bases)))
+    for source, target, _ in d.alertmanager_inhibitions():
+        matched_source = [n for n in names if re.fullmatch(source or "", n)]
+        matched_target = [n for n in names if re.fullmatch(target or "", n)]
+        check(matched_source and matched_target and len(matched_target) == len((target or "").split("|")),
+              f"alertmanager.yml: inhibit rule {source} -> {target} names alerts that exist",
+              f"sources {matched_source}, targets {matched_target}")
 
 
 def dashboard_checks(ds):
@@ -185,6 +252,7 @@ def main():
     dockerfile_checks()
     job = exporter_stack_checks(binary)
     ds = monitoring_checks(job)
+    rule_checks()
     dashboard_checks(ds)
     expression_checks(binary)
     print(f"evaluated: {results.count(True)} passed, {results.count(False)} failed")
