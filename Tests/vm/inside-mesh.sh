@@ -71,10 +71,8 @@ oracle_check() { # oracle_check NS WHEN: oracle_agrees, waiting one refresh for 
   [ $rc = 0 ] || grep FAIL "$out/oracle.txt" | head -n 5
 }
 inspect_agrees() { # inspect_agrees STATUS: inspect --json exits STATUS and equals ipvsadm in every number
-  "$EXPORTER_BIN" inspect --json --interval 1s > "$out/inspect.json" 2> "$out/inspect.err"
-  local rc=$?
-  [ "$rc" = "$1" ] || { echo "     (inspect exited $rc, wanted $1)"; return 1; }
-  python3 "$REPO/Tests/vm/mesh_oracle.py" inspect "$out/inspect.json" ingress_sbox "$lb" > "$out/inspect-vs-ipvsadm.txt" 2>&1
+  python3 "$REPO/Tests/vm/mesh_oracle.py" inspect --status "$1" ingress_sbox "$lb" -- \
+    "$EXPORTER_BIN" inspect --json --interval 1s > "$out/inspect-vs-ipvsadm.txt" 2>&1
 }
 
 "$EXPORTER_BIN" --namespace-path /var/run/docker/netns/ingress_sbox --namespace-path '/var/run/docker/netns/lb_*' \
@@ -113,7 +111,7 @@ while [ $((SECONDS - start)) -lt 240 ]; do
   d=$(total "$seq_dir/$s-scrape.txt" ipvs_swarm_draining_backends ingress_sbox)
   [ "$d" != 0 ] && drained=$((drained + 1))
   state=$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$service")
-  [ "$state" = completed ] && [ "$(ipvs ingress_sbox -Ln | grep -c ' -> ')" = 2 ] && [ "$d" = 0 ] && break
+  [ "$state" = completed ] && [ "$(ipvs ingress_sbox -Ln | grep -c ' -> [0-9]')" = 2 ] && [ "$d" = 0 ] && break
 done
 # A few more scrapes after it ended: the last refresh must not raise anything either.
 for extra in 1 2 3; do sleep $refresh; step=$((step + 1)); s=$(printf %03d $step); scrape "$seq_dir/$s-scrape.txt"
@@ -143,9 +141,14 @@ check "a real backend $first deleted: ipvs_swarm_missing_backends 1 after ${wait
 check "ipvs_swarm_inconsistency_info names the missing task's address and its task name" \
   test -n "$(series_matching "$out/poll.txt" ipvs_swarm_inconsistency_info 'netns="ingress_sbox"' 'kind="missing_backend"' "backend_address=\"$first\"" "task=\"$service.")"
 check "weight 0 left on $second: ipvs_swarm_draining_backends 1" test "$(value "$out/poll.txt" ipvs_swarm_draining_backends 'netns="ingress_sbox"' "service=\"$service\"")" = 1
-d1=$(value "$out/poll.txt" ipvs_swarm_longest_drain_seconds 'netns="ingress_sbox"' "service=\"$service\""); sleep 3; scrape "$out/poll2.txt"
-d2=$(value "$out/poll2.txt" ipvs_swarm_longest_drain_seconds 'netns="ingress_sbox"' "service=\"$service\"")
-check "ipvs_swarm_longest_drain_seconds grows with the drain ($d1 -> $d2 over 3 s)" awk -v a="$d1" -v b="$d2" 'BEGIN {exit !(b - a >= 2.5 && b - a <= 5)}'
+t1=$(date +%s.%N); scrape "$out/drain1.txt"; t2=$(date +%s.%N); sleep 3
+t3=$(date +%s.%N); scrape "$out/drain2.txt"; t4=$(date +%s.%N)
+d1=$(value "$out/drain1.txt" ipvs_swarm_longest_drain_seconds 'netns="ingress_sbox"' "service=\"$service\"")
+d2=$(value "$out/drain2.txt" ipvs_swarm_longest_drain_seconds 'netns="ingress_sbox"' "service=\"$service\"")
+# The two scrapes read the kernel somewhere inside [t1, t2] and [t3, t4]: the drain grew by that much.
+check "ipvs_swarm_longest_drain_seconds grows with the wall clock ($d1 -> $d2; between $(awk -v a=$t2 -v b=$t3 'BEGIN {printf "%.1f", b-a}') and $(awk -v a=$t1 -v b=$t4 'BEGIN {printf "%.1f", b-a}') s passed)" \
+  awk -v a="$d1" -v b="$d2" -v lo="$(awk -v x=$t2 -v y=$t3 'BEGIN {print y-x}')" -v hi="$(awk -v x=$t1 -v y=$t4 'BEGIN {print y-x}')" \
+  'BEGIN {exit !(a != "" && b - a >= lo - 0.1 && b - a <= hi + 0.1)}'
 wait_for "unclaimed" $((refresh * 2 + 5)) metric_is ipvs_swarm_unclaimed_services 1 'netns="ingress_sbox"'
 check "a bogus fwmark 999: ipvs_swarm_unclaimed_services 1 after ${waited}s" test "$(value "$out/poll.txt" ipvs_swarm_unclaimed_services 'netns="ingress_sbox"')" = 1
 check "ipvs_swarm_inconsistency_info names fwmark 999 unclaimed" test "$(count "$out/poll.txt" ipvs_swarm_inconsistency_info 'netns="ingress_sbox"' 'kind="unclaimed_service"' 'fwmark="999"')" = 1
@@ -180,12 +183,18 @@ scrape "$out/after-force.txt"; grep '^ipvs_swarm_inconsistency_info' "$out/after
 ipvs ingress_sbox -d -f "$imark" -r $bogus:0 2>/dev/null
 ipvs ingress_sbox -D -f 999 2>/dev/null
 docker service scale "$service"=0 >/dev/null 2>&1
-wait_for "scaled to 0" 120 bash -c "[ \$(docker service ps -q --filter desired-state=running $service | wc -l) = 0 ]"
+# Scaled down once the ingress fwmark is gone from the kernel and Docker's view lists no task of it.
+scaled_down() {
+  ! ipvs ingress_sbox -Ln | grep -q "^FWM  *$imark " || return 1
+  network_json ingress_sbox "$out/scaled.json"
+  python3 -c 'import json,sys; sys.exit(0 if not (json.load(open(sys.argv[1])).get("Services") or {}).get(sys.argv[2], {}).get("Tasks") else 1)' "$out/scaled.json" "$service"
+}
+wait_for "scaled to 0" 180 scaled_down
 oracle_check ingress_sbox "scaled to 0"
 scrape "$out/scaled0.txt"
 check "scaled to 0: nothing wrong anywhere ($(wrong_anywhere "$out/scaled0.txt"))" test "$(wrong_anywhere "$out/scaled0.txt")" = 0
 docker service scale "$service"=2 >/dev/null 2>&1
-wait_for "two backends again" 180 bash -c "[ \$(ip netns exec ingress_sbox ipvsadm -Ln | grep -c ' -> ') = 2 ]"
+wait_for "two backends again" 180 bash -c "[ \$(ip netns exec ingress_sbox ipvsadm -Ln | grep -c ' -> [0-9]') = 2 ]"
 # ---- churn: a task killed
 victim=$(docker ps -q --filter "name=$service." | head -n 1)
 [ -n "$victim" ] && docker kill "$victim" >/dev/null

@@ -6,8 +6,13 @@
                                                    Docker's GET /networks/{id}?verbose=true answer
     mesh_oracle.py metrics SCRAPE NS NETWORK_JSON  the scrape's ipvs_swarm_* consistency series of NS
                                                    must equal `expect` (one ok/FAIL line each)
-    mesh_oracle.py inspect INSPECT_JSON NS [NS..]  every number of `inspect --json` for NS must equal
-                                                   ipvsadm -Ln [--stats --exact] read right after
+    mesh_oracle.py inspect [--status N] NS [NS..] -- COMMAND...
+                                                   runs COMMAND (inspect --json) between two readings
+                                                   of ipvsadm -Ln [--stats --exact] in each NS: every
+                                                   counter and weight must equal both readings (retried
+                                                   while traffic moves them), active and inactive
+                                                   connections lie between them (connections expire
+                                                   while it runs); its exit status must be N
 
 NS is a name under /run/netns (ip netns exec). The rules, as the README states them: a backend at
 weight 0 is draining; weight above 0 and no task of the service at its address is stale; a task of
@@ -17,6 +22,7 @@ unclaimed; a service with a LocalLBIndex above 0 and no fwmark service is unprog
 """
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -99,21 +105,33 @@ def metrics(scrape_path, ns, network):
     return rep.finish()
 
 
-def inspect(path, namespaces):
-    document = json.load(open(path))
+def inspect(status, namespaces, command, attempts=5):
+    fields = ("connections", "incoming_packets", "outgoing_packets", "incoming_bytes", "outgoing_bytes")
+    for attempt in range(attempts):
+        before = {ns: compare_ipvs.read_snapshot(ns) for ns in namespaces}
+        run = subprocess.run(command, stdout=subprocess.PIPE, universal_newlines=True)
+        after = {ns: compare_ipvs.read_snapshot(ns) for ns in namespaces}
+        counters = lambda snap: {(s.describe(), k): d.stats + [d.weight] for s in snap.services.values() for k, d in s.dests.items()}
+        services = lambda snap: {s.describe(): s.stats for s in snap.services.values()}
+        if all(counters(before[ns]) == counters(after[ns]) and services(before[ns]) == services(after[ns]) for ns in namespaces):
+            break
+        print("     (ipvsadm moved while inspect ran; again)")
     rep = Report()
+    rep.check(run.returncode == status, "inspect exited %d (wanted %d)" % (run.returncode, status))
+    try:
+        document = json.loads(run.stdout)
+    except ValueError as error:
+        rep.check(False, "inspect --json printed JSON (%s)" % error)
+        return rep.finish()
     for ns in namespaces:
         entry = next((n for n in document["namespaces"] if n["netns"] == ns), None)
         rep.check(entry is not None and entry["error"] is None, "inspect read %s" % ns)
         if entry is None:
             continue
-        snap = compare_ipvs.read_snapshot(ns)
-        kernel = {}
-        for svc in snap.services.values():
-            kernel[svc.describe()] = svc
+        kernel = {svc.describe(): svc for svc in after[ns].services.values()}
+        early = {svc.describe(): svc for svc in before[ns].services.values()}
         shown = {s["kernel_name"]: s for s in entry["services"] if s["programmed"]}
         rep.check(sorted(shown) == sorted(kernel), "%s: inspect shows the services ipvsadm lists (%s vs %s)" % (ns, sorted(shown), sorted(kernel)))
-        fields = ("connections", "incoming_packets", "outgoing_packets", "incoming_bytes", "outgoing_bytes")
         for name, svc in kernel.items():
             s = shown.get(name)
             if s is None:
@@ -123,11 +141,14 @@ def inspect(path, namespaces):
             rep.check(sorted(backends) == sorted(svc.dests), "%s %s backends %s = ipvsadm %s" % (ns, name, sorted(backends), sorted(svc.dests)))
             for key, d in svc.dests.items():
                 b = backends.get(key)
-                if b is None:
+                e = early.get(name).dests.get(key) if early.get(name) else None
+                if b is None or e is None:
                     continue
-                got = [b["weight"], b["active_connections"], b["inactive_connections"]] + [b[f] for f in fields]
-                rep.check(got == [d.weight, d.active, d.inactive] + d.stats,
-                          "%s %s -> %s:%d weight/active/inactive/counters %s = ipvsadm %s" % (ns, name, key[0], key[1], got, [d.weight, d.active, d.inactive] + d.stats))
+                got = [b["weight"]] + [b[f] for f in fields]
+                rep.check(got == [d.weight] + d.stats, "%s %s -> %s:%d weight and counters %s = ipvsadm %s" % (ns, name, key[0], key[1], got, [d.weight] + d.stats))
+                for field, first, last in (("active_connections", e.active, d.active), ("inactive_connections", e.inactive, d.inactive)):
+                    rep.check(min(first, last) <= b[field] <= max(first, last),
+                              "%s %s -> %s:%d %s %d within ipvsadm's %d..%d" % (ns, name, key[0], key[1], field, b[field], first, last))
     return rep.finish()
 
 
@@ -137,8 +158,12 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[0] == "metrics":
         return metrics(argv[1], argv[2], json.load(open(argv[3])))
-    if len(argv) >= 3 and argv[0] == "inspect":
-        return inspect(argv[1], argv[2:])
+    if len(argv) >= 4 and argv[0] == "inspect" and "--" in argv:
+        options, command = argv[1:argv.index("--")], argv[argv.index("--") + 1:]
+        status = 0
+        if options[:1] == ["--status"]:
+            status, options = int(options[1]), options[2:]
+        return inspect(status, options, command)
     print(__doc__, file=sys.stderr)
     return 2
 
