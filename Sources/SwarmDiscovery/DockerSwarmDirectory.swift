@@ -7,7 +7,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Keeps a `SwarmSnapshot` fresh from the Docker Engine API over its unix socket.
+/// Keeps a `SwarmSnapshot` fresh from the Docker Engine API, over its unix socket or over TCP
+/// (`DockerHost`).
 ///
 /// `run()` refreshes it every `interval` in the background; scrapes only read the last good
 /// snapshot, so they never wait for Docker. Each refresh runs on a thread of its own, has an
@@ -19,8 +20,9 @@ import Glibc
 /// before every network was read), a network whose detail could not be had, and every entry of
 /// an answer that was dropped because a field of it could not be used (a network, service, task
 /// or published port). A failed refresh keeps the last good snapshot; a refresh cut by its
-/// deadline keeps the last good entries of the networks it did not reach. A socket that does
-/// not exist (not a Docker host, or not mounted) is not an error: there are simply no names.
+/// deadline keeps the last good entries of the networks it did not reach. A unix socket that does
+/// not exist (not a Docker host, or not mounted) is not an error: there are simply no names. A TCP
+/// address is asked for by name, so a refused connection there is an error like any other.
 public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     private struct State {
         var snapshot: SwarmSnapshot?
@@ -37,7 +39,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
 
     /// One refresh on its thread: how to cancel it and how to wait for its end.
     final class Refresh: Sendable {
-        let cancellation = UnixHTTPClient.Cancellation()
+        let cancellation = EngineHTTPClient.Cancellation()
         private let waiters = NIOLockedValueBox<(done: Bool, continuations: [CheckedContinuation<Void, Never>])>((false, []))
 
         var isDone: Bool { waiters.withLockedValue { $0.done } }
@@ -70,22 +72,44 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     /// Distinct reasons of dropped entries logged as warnings at most; later ones at debug level.
     static let maximumLoggedProblems = 1000
 
-    public let socketPath: String
+    public let host: DockerHost
     private let interval: Duration
     private let refreshTimeout: Duration
-    private let client: UnixHTTPClient
+    private let client: EngineHTTPClient
     private let logger: Logger
     private let state = NIOLockedValueBox(State())
 
     /// - Parameters:
     ///   - refreshTimeout: how long one refresh (all its requests) may take.
     ///   - requestTimeout: how long one request may take.
-    public init(socketPath: String, interval: Duration, refreshTimeout: Duration, requestTimeout: Duration = .seconds(3), logger: Logger) {
-        self.socketPath = socketPath
+    public init(host: DockerHost, interval: Duration, refreshTimeout: Duration, requestTimeout: Duration = .seconds(3), logger: Logger) {
+        self.host = host
         self.interval = interval
         self.refreshTimeout = refreshTimeout
-        self.client = UnixHTTPClient(socketPath: socketPath, timeout: requestTimeout)
+        self.client = EngineHTTPClient(host: host, timeout: requestTimeout)
         self.logger = logger
+    }
+
+    /// The Engine API over the unix socket at `socketPath`.
+    public convenience init(socketPath: String, interval: Duration, refreshTimeout: Duration, requestTimeout: Duration = .seconds(3), logger: Logger) {
+        self.init(host: .unix(path: socketPath), interval: interval, refreshTimeout: refreshTimeout, requestTimeout: requestTimeout, logger: logger)
+    }
+
+    /// Whether there is a Docker host to ask: a unix socket only while its file exists, a TCP
+    /// address always.
+    public var isReachable: Bool {
+        switch host {
+        case .unix(let path): access(path, F_OK) == 0
+        case .tcp: true
+        }
+    }
+
+    /// Where the log lines say the API is: `socket=PATH` as always for a unix socket, `host=tcp://…`.
+    public var logMetadata: Logger.Metadata {
+        switch host {
+        case .unix(let path): ["socket": "\(path)"]
+        case .tcp: ["host": "\(host)"]
+        }
     }
 
     public var snapshot: SwarmSnapshot? { state.withLockedValue { $0.snapshot } }
@@ -147,9 +171,9 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     }
 
     /// One refresh: networks, (on managers) the services' ports, and each network's load balancer.
-    func refreshOnce(cancellation: UnixHTTPClient.Cancellation? = nil) {
-        guard access(socketPath, F_OK) == 0 else {
-            logger.debug("no Docker socket; Swarm service names are off", metadata: ["socket": "\(socketPath)"])
+    func refreshOnce(cancellation: EngineHTTPClient.Cancellation? = nil) {
+        guard isReachable else {
+            logger.debug("no Docker socket; Swarm service names are off", metadata: logMetadata)
             return
         }
         // The answers are freed by now: hand their pages back rather than keep the peak of the largest.
@@ -159,7 +183,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         do {
             outcome = .success(try fetch(deadline: .now + refreshTimeout, cancellation: cancellation, problems: &problems))
         } catch is Cancelled {
-            logger.debug("Docker Engine API refresh cancelled", metadata: ["socket": "\(socketPath)"])
+            logger.debug("Docker Engine API refresh cancelled", metadata: logMetadata)
             return
         } catch let error as APIError {
             outcome = .failure(error)
@@ -186,13 +210,13 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
             }
         }
         for problem in newProblems {
-            logger.warning("Docker Engine API answer has an entry that cannot be used; dropped it (logged once)", metadata: ["socket": "\(socketPath)", "entry": "\(problem)"])
+            logger.warning("Docker Engine API answer has an entry that cannot be used; dropped it (logged once)", metadata: logMetadata.merging(["entry": "\(problem)"]) { $1 })
         }
         if problems.count > newProblems.count {
-            logger.debug("Docker Engine API answers had entries that cannot be used", metadata: ["socket": "\(socketPath)", "dropped": "\(problems.count)"])
+            logger.debug("Docker Engine API answers had entries that cannot be used", metadata: logMetadata.merging(["dropped": "\(problems.count)"]) { $1 })
         }
         if let newError {
-            logger.warning("Docker Engine API request failed; keeping the last good Swarm names", metadata: ["socket": "\(socketPath)", "error": "\(newError)"])
+            logger.warning("Docker Engine API request failed; keeping the last good Swarm names", metadata: logMetadata.merging(["error": "\(newError)"]) { $1 })
         }
     }
 
@@ -206,7 +230,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
 
     private struct Cancelled: Error {}
 
-    private func fetch(deadline: ContinuousClock.Instant, cancellation: UnixHTTPClient.Cancellation?, problems: inout [String]) throws -> SwarmSnapshot {
+    private func fetch(deadline: ContinuousClock.Instant, cancellation: EngineHTTPClient.Cancellation?, problems: inout [String]) throws -> SwarmSnapshot {
         let filter = "%7B%22scope%22%3A%5B%22swarm%22%5D%7D"  // {"scope":["swarm"]}, percent-encoded
         let networks = try read("/networks?filters=\(filter)", deadline, cancellation) { body in
             try DockerEngine.networks(body, problems: &problems)
@@ -244,7 +268,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
                 unread.append(network)
                 continue
             }
-            let target = "/networks/\(UnixHTTPClient.escapedPathSegment(network.id))?verbose=true&scope=swarm"
+            let target = "/networks/\(EngineHTTPClient.escapedPathSegment(network.id))?verbose=true&scope=swarm"
             do {
                 details.append(try read(target, deadline, cancellation) { body in
                     try DockerEngine.networkDetail(body, id: network.id, problems: &problems)
@@ -274,9 +298,9 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
     }
 
     /// GET `target` and read its answer with `decode`; every failure an `APIError` naming the target.
-    private func read<T>(_ target: String, _ deadline: ContinuousClock.Instant, _ cancellation: UnixHTTPClient.Cancellation?,
+    private func read<T>(_ target: String, _ deadline: ContinuousClock.Instant, _ cancellation: EngineHTTPClient.Cancellation?,
                          _ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-        let response: UnixHTTPClient.Response
+        let response: EngineHTTPClient.Response
         do {
             response = try client.get(target, deadline: deadline, cancellation: cancellation)
         } catch .cancelled {

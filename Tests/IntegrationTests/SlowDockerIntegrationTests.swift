@@ -10,6 +10,8 @@ struct SlowDockerIntegrationTests {
     final class FakeEngine {
         let path: String
         let pid: String
+        /// The loopback port it listens on with `--tcp`.
+        private(set) var port: Int?
 
         init(_ arguments: [String]) throws {
             path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString.prefix(8)).sock").path
@@ -18,7 +20,11 @@ struct SlowDockerIntegrationTests {
             let command = (["python3", script, path] + arguments).map { "'\($0)'" }.joined(separator: " ")
             pid = try Shell.run(["sh", "-c", "\(command) </dev/null >/dev/null 2>&1 & echo $!"]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            for _ in 0..<100 where !FileManager.default.fileExists(atPath: path) { usleep(100_000) }
+            let ready = arguments.contains("--tcp") ? path + ".port" : path
+            for _ in 0..<100 where !FileManager.default.fileExists(atPath: ready) { usleep(100_000) }
+            if arguments.contains("--tcp") {
+                port = (try? String(contentsOfFile: ready, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
         }
 
         /// The request targets the engine received, in order.
@@ -35,7 +41,7 @@ struct SlowDockerIntegrationTests {
 
         deinit {
             _ = try? Shell.run(["kill", "-KILL", pid], check: false)
-            for suffix in ["", ".log"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for suffix in ["", ".log", ".port"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
     }
 

@@ -19,6 +19,10 @@
 #   prometheus Debian's Prometheus on the manager with compose/prometheus/prometheus.yml
 #              (dockerswarm_sd_configs on the manager's socket): every node's task discovered and
 #              up == 1, the shipped alert rules loaded and evaluated
+#   consistency mesh consistency across nodes: every node's stale/missing/unclaimed/unprogrammed 0;
+#              a bogus backend added with ipvsadm in one worker's ingress_sbox is stale on that node
+#              only (within a refresh), `inspect` in its task marks it and exits 1, Prometheus sees the
+#              nodes disagree on web's backends; removed again, everything returns to 0
 #   measure    memory.current and CPU of each exporter task over 100 scrapes (limit 128M); the time
 #              from `docker stack deploy` to every node scraped (figures in measurements.txt)
 #   ops        rolling update of web (old backends weight 0 then gone, new ones in, scrapes never
@@ -42,7 +46,7 @@ svc=${stack}_exporter
 web=${SWARM_CLUSTER_WEB_SERVICE:-web}
 wport=${SWARM_CLUSTER_WEB_PORT:-8080}
 OUT=$SWARM_CLUSTER_DIR/checks; mkdir -p "$OUT"
-all_sections="image tasks mesh ring leastpriv prometheus measure ops webconfig poweroff"
+all_sections="image tasks mesh ring leastpriv prometheus consistency measure ops webconfig poweroff"
 sections=${CLUSTER_SECTIONS:-${all_sections/ leastpriv/}}
 [ "$sections" = all ] && sections=$all_sections
 t0=$(date +%s)
@@ -277,6 +281,53 @@ print(len(rs), len(bad), " ".join(bad))')
     firing=$(promq 'ALERTS{alertstate="firing"}' | python3 -c 'import json,sys; print(" ".join(r["metric"]["alertname"] for r in json.load(sys.stdin)["data"]["result"]))')
     note "alerts firing on the healthy cluster: ${firing:-none}"
   fi
+fi
+
+# ------------------------------------------------------------------------------------------ consistency
+consistency_total() { # consistency_total FILE: stale + missing + unclaimed + unprogrammed, every namespace
+  grep -E '^ipvs_swarm_(stale_backends|missing_backends|unclaimed_services|unprogrammed_services)\{' "$1" | awk '{s+=$NF} END {print s+0}'
+}
+stale_on() { # stale_on ADDRESS WANT: the node's ipvs_swarm_stale_backends for web in ingress_sbox is WANT
+  scrape "$1" "$OUT/poll-consistency.txt" && [ "$(value "$OUT/poll-consistency.txt" ipvs_swarm_stale_backends 'netns="ingress_sbox"' "service=\"$web\"")" = "$2" ]
+}
+poll() { # poll SECONDS COMMAND...: until COMMAND succeeds; sets $took
+  local start=$SECONDS
+  while [ $((SECONDS - start)) -le "$1" ]; do "${@:2}" && { took=$((SECONDS - start)); return 0; }; sleep 2; done
+  took=$((SECONDS - start)); return 1
+}
+if want consistency; then
+  note "== consistency"
+  for i in "${!nodes[@]}"; do
+    scrape "${nodes[$i]}" "$OUT/scrape-consistency-$i.txt"
+    check "${hosts[$i]}: the mesh agrees with Docker's view (stale+missing+unclaimed+unprogrammed = $(consistency_total "$OUT/scrape-consistency-$i.txt"))" \
+      test "$(consistency_total "$OUT/scrape-consistency-$i.txt")" = 0 -a -n "$(value "$OUT/scrape-consistency-$i.txt" ipvs_swarm_stale_backends 'netns="ingress_sbox"' "service=\"$web\"")"
+  done
+  last=$((N - 1)); w=${nodes[$last]}; wh=${hosts[$last]}
+  wmark=$(lbindex "$w" ingress "$web")
+  bogus=10.0.0.250
+  sbox "$w" "-a -f $wmark -r $bogus:0 -m -w 1"
+  poll 60 stale_on "$w" 1
+  check "$wh: a bogus backend $bogus at weight 1 on fwmark $wmark is stale there after ${took}s (refresh 15s)" test "$(value "$OUT/poll-consistency.txt" ipvs_swarm_stale_backends 'netns="ingress_sbox"' "service=\"$web\"")" = 1
+  check "$wh: ipvs_swarm_inconsistency_info names $bogus" test "$(count "$OUT/poll-consistency.txt" ipvs_swarm_inconsistency_info 'kind="stale_backend"' "backend_address=\"$bogus\"")" = 1
+  scrape "${nodes[0]}" "$OUT/scrape-consistency-manager.txt"
+  check "${hosts[0]}: the manager's mesh is unaffected (stale 0)" test "$(value "$OUT/scrape-consistency-manager.txt" ipvs_swarm_stale_backends 'netns="ingress_sbox"' "service=\"$web\"")" = 0
+  task=$(task_on "$w" "$svc")
+  on "$w" "docker exec $task swarm-ipvs-exporter inspect --service $web" > "$OUT/inspect-$wh.txt" 2>&1; rc=$?
+  check "$wh: inspect in the exporter's task exits 1 and marks $bogus STALE (exit $rc)" test $rc = 1 -a "$(grep -cE "$bogus .*STALE" "$OUT/inspect-$wh.txt")" = 1
+  cat "$OUT/inspect-$wh.txt"
+  if [ -n "$prom_pid" ]; then
+    sleep 20
+    who=$(promq 'ipvs_swarm_stale_backends > 0' | python3 -c 'import json,sys; print(" ".join(sorted(r["metric"]["instance"] for r in json.load(sys.stdin)["data"]["result"])))')
+    check "Prometheus: ipvs_swarm_stale_backends > 0 on $wh only ($who)" test "$who" = "$wh"
+    spread=$(promq 'max by (service) (ipvs_service_backends_weighted{netns="ingress_sbox", service!=""}) - min by (service) (ipvs_service_backends_weighted{netns="ingress_sbox", service!=""}) > 0' \
+      | python3 -c 'import json,sys; print(" ".join(r["metric"]["service"]+"="+r["value"][1] for r in json.load(sys.stdin)["data"]["result"]))')
+    check "Prometheus: SwarmNodesDisagreeOnBackends' expression names $web with a spread of 1 ($spread)" test "$spread" = "$web=1"
+  fi
+  sbox "$w" "-d -f $wmark -r $bogus:0"
+  poll 60 stale_on "$w" 0
+  check "$wh: removed again, stale 0 after ${took}s" test "$(value "$OUT/poll-consistency.txt" ipvs_swarm_stale_backends 'netns="ingress_sbox"' "service=\"$web\"")" = 0
+  on "$w" "docker exec $task swarm-ipvs-exporter inspect --service $web" > /dev/null 2>&1; rc=$?
+  check "$wh: inspect exits 0 again (exit $rc)" test $rc = 0
 fi
 
 # ------------------------------------------------------------------------------------------ measure

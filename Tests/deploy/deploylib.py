@@ -41,6 +41,7 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXPORTER_STACK = os.path.join(ROOT, "compose", "swarm-ipvs-exporter.yml")
 MONITORING_STACK = os.path.join(ROOT, "compose", "monitoring.yml")
+SOCKET_PROXY_STACK = os.path.join(ROOT, "compose", "swarm-ipvs-exporter-socket-proxy.yml")
 PROMETHEUS_YML = os.path.join(ROOT, "compose", "prometheus", "prometheus.yml")
 ALERTS_YML = os.path.join(ROOT, "compose", "prometheus", "alerts.yml")
 ALERTMANAGER_YML = os.path.join(ROOT, "compose", "alertmanager", "alertmanager.yml")

@@ -247,10 +247,44 @@ def expression_checks(binary):
         check(not problems, f"metrics of {where}", "; ".join(problems) if problems else note)
 
 
+def socket_proxy_stack_checks(binary):
+    """compose/swarm-ipvs-exporter-socket-proxy.yml: the exporter without the socket, asking a
+    read-only proxy over an overlay network only the two services join."""
+    doc = d.stack_config(d.SOCKET_PROXY_STACK)
+    proxy, svc = doc["services"].get("docker-api", {}), doc["services"].get("exporter", {})
+    env = {k: str(v) for k, v in (proxy.get("environment") or {}).items()}
+    check(env.get("POST") == "0" and env.get("NETWORKS") == "1" and env.get("SERVICES") == "1",
+          "socket proxy: POST=0, NETWORKS=1, SERVICES=1 (the GETs the exporter makes)", str(env))
+    allowed = sorted(k for k, v in env.items() if v == "1")
+    check(set(allowed) <= {"NETWORKS", "SERVICES", "TASKS"}, "socket proxy: no other API section allowed", ", ".join(allowed))
+    sock = {v.get("target"): v for v in proxy.get("volumes", []) if isinstance(v, dict)}.get("/var/run/docker.sock", {})
+    check(sock.get("read_only") is True, "socket proxy: docker.sock mounted read-only")
+    check(not proxy.get("ports"), "socket proxy: no published port")
+    check(proxy.get("deploy", {}).get("mode") == "global", "socket proxy: deploy.mode global (beside every exporter)")
+    targets = {v.get("target") for v in svc.get("volumes", []) if isinstance(v, dict)}
+    check("/var/run/docker.sock" not in targets, "socket-proxy exporter: no docker.sock mount")
+    command = d.exporter_command(d.SOCKET_PROXY_STACK)
+    hosts = [a.split("=", 1)[1] for a in command if a.startswith("--docker.host=")]
+    check(len(hosts) == 1 and hosts[0].startswith("tcp://") and not any(a.startswith("--docker.socket") for a in command),
+          "socket-proxy exporter: --docker.host tcp://… and no --docker.socket", str(hosts))
+    shared = set(proxy.get("networks") or {}) & set(svc.get("networks") or {})
+    nets = doc.get("networks", {})
+    # docker stack config leaves out attachable: false (the default), so: not attachable.
+    check(any(nets.get(n, {}).get("driver") == "overlay" and not nets.get(n, {}).get("attachable") for n in shared),
+          "socket proxy and exporter share an overlay network that is not attachable", str(sorted(shared)))
+    known = d.help_flags(binary)
+    unknown = [flag for flag, _ in d.split_flags(command) if flag not in known]
+    check(not unknown, "socket-proxy exporter: every flag of the command is in the binary's --help", ", ".join(unknown))
+    plain = d.stack_config(d.EXPORTER_STACK)["services"]["exporter"]
+    same = [k for k in ("cap_add", "cap_drop", "ports", "stop_grace_period") if svc.get(k) != plain.get(k)]
+    check(not same, "socket-proxy exporter: capabilities, ports and grace period as in swarm-ipvs-exporter.yml", ", ".join(same))
+
+
 def main():
     binary = sys.argv[1]
     dockerfile_checks()
     job = exporter_stack_checks(binary)
+    socket_proxy_stack_checks(binary)
     ds = monitoring_checks(job)
     rule_checks()
     dashboard_checks(ds)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""A fake Docker Engine API on a unix socket, for the exporter's integration tests.
+"""A fake Docker Engine API on a unix socket or a loopback TCP port, for the exporter's integration tests.
 
-    docker-engine.py SOCKET [--networks N] [--delay SECONDS] [--services S --tasks T] [--framing F]
+    docker-engine.py SOCKET [--tcp] [--networks N] [--delay SECONDS] [--services S --tasks T] [--framing F]
+
+--tcp: listen on 127.0.0.1 (a port the kernel picks, written to SOCKET.port once listening)
+instead of the unix socket SOCKET, as a socket proxy in front of dockerd would.
 
 GET /networks lists the ingress network and N overlay networks; GET /networks/<id> answers the
 verbose detail after --delay seconds (the ingress network and every overlay network carry S
@@ -15,6 +18,7 @@ import argparse, json, os, socket, threading, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("socket")
+parser.add_argument("--tcp", action="store_true")
 parser.add_argument("--networks", type=int, default=1)
 parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--services", type=int, default=1)
@@ -113,9 +117,17 @@ def serve(connection):
         connection.close()
 
 
-server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-server.bind(options.socket)
-server.listen(64)
+if options.tcp:
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    with open(options.socket + ".port.tmp", "w") as port_file:
+        port_file.write("%d\n" % server.getsockname()[1])
+    os.rename(options.socket + ".port.tmp", options.socket + ".port")
+else:
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(options.socket)
+    server.listen(64)
 deadline = time.time() + 600
 server.settimeout(1)
 while time.time() < deadline:

@@ -48,19 +48,17 @@ struct Exporter {
             "hostname": "\(HostName.current)",
             "collectors": "\(collectors.names.joined(separator: ","))",
             "namespace_paths": "\(command.namespacePatterns.joined(separator: ","))",
+            "listen_addresses": "\(command.listenAddresses.map(\.description).joined(separator: ","))",
         ])
         try StartupCheck.report(selector: selector, namespaceCollectors: collectors.perNamespace.count, logger: logger)
 
-        let app = Application(
+        let background = collectors.global.map { BackgroundWork.probes(of: $0, logger: logger) } as [any Service]
+            + (swarm.map { [BackgroundWork.refreshes(of: $0)] } ?? [])
+            + [StraySignals(webConfig: webConfig, configFile: command.configFile, logger: logger)]
+        let listeners = makeListeners(
             router: makeRouter(scraper: scraper, collectors: collectors.names, webConfig: webConfig, threadPool: threadPool, logger: logger),
-            server: makeServer(webConfig: webConfig, logger: logger),
-            configuration: ApplicationConfiguration(address: .hostname(command.listenAddress.host, port: command.listenAddress.port), serverName: nil),
-            services: collectors.global.map { BackgroundWork.probes(of: $0, logger: logger) } as [any Service]
-                + (swarm.map { [BackgroundWork.refreshes(of: $0)] } ?? [])
-                + [StraySignals(webConfig: webConfig, configFile: command.configFile, logger: logger)],
-            logger: logger
-        )
-        try await serve(app, threadPool: threadPool, logger: logger)
+            server: makeServer(webConfig: webConfig, logger: logger), logger: logger)
+        try await serve(listeners, background: background, threadPool: threadPool, logger: logger)
     }
 
     private func startLogging() -> Logger {
@@ -81,16 +79,16 @@ struct Exporter {
     /// The Docker Engine API client, unless `--no-docker` (not yet asking anything).
     private func makeSwarmNames(logger: Logger) -> DockerSwarmDirectory? {
         guard !command.noDocker else { return nil }
-        return DockerSwarmDirectory(socketPath: command.dockerSocket, interval: command.dockerRefreshInterval,
+        return DockerSwarmDirectory(host: command.dockerHost, interval: command.dockerRefreshInterval,
                                     refreshTimeout: command.dockerTimeout, logger: logger)
     }
 
     /// Starts the first refresh of the Swarm names.
     private func startSwarmNames(_ swarm: DockerSwarmDirectory, logger: Logger) async {
-        if access(swarm.socketPath, F_OK) == 0 {
-            logger.info("Swarm service names from the Docker Engine API", metadata: ["socket": "\(swarm.socketPath)"])
+        if swarm.isReachable {
+            logger.info("Swarm service names from the Docker Engine API", metadata: swarm.logMetadata)
         } else {
-            logger.info("no Docker socket (yet); Swarm service names appear once it exists", metadata: ["socket": "\(swarm.socketPath)"])
+            logger.info("no Docker socket (yet); Swarm service names appear once it exists", metadata: swarm.logMetadata)
         }
         // The first refresh starts before serving and is waited for at most 2 s, so the first
         // scrapes usually carry the service names already; a slower Docker delays only the names.
@@ -102,9 +100,13 @@ struct Exporter {
     /// Serves until SIGTERM or SIGINT. Answers in flight may finish for a moment, then they are
     /// cancelled; the watchdog ends the process should anything still hold on. Together well
     /// inside the stack's 10 s stop_grace_period, whatever the clients do.
-    private func serve(_ app: some Service, threadPool: NIOThreadPool, logger: Logger) async throws {
+    ///
+    /// A group stops its services in the reverse of their order: the listeners stop taking
+    /// connections first, the background work (probes, Swarm names) after them.
+    private func serve(_ listeners: [Listener], background: [any Service], threadPool: NIOThreadPool, logger: Logger) async throws {
+        let services: [any Service] = background + listeners as [any Service] + [ShutdownWatchdog(limit: Self.shutdownLimit, logger: logger)]
         var group = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: ShutdownWatchdog(limit: Self.shutdownLimit, logger: logger))],
+            services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
         do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Collectors
 import ExporterCore
 import Logging
+import SwarmDiscovery
 
 /// The command line: every flag, converted to what it means when it is parsed (a bad value is a
 /// usage error then, exit 2). `Exporter` runs what it asks for; the collectors' own flags are
@@ -20,9 +21,9 @@ struct ExporterCommand: ParsableCommand {
     }
 
     @Option(name: [.customLong("web.listen-address"), .customLong("listen-address")],
-            help: ArgumentHelp("Address to serve on: :PORT, HOST:PORT or [IPv6]:PORT.", valueName: "address", default: ":10118"),
+            help: ArgumentHelp("Address to serve on: :PORT (every IPv4 and IPv6 address), HOST:PORT or [IPv6]:PORT; repeatable, each one is served.", valueName: "address", default: ListenAddress.defaultAddress.description),
             transform: ListenAddress.flag)
-    var listenAddress = ListenAddress(host: "0.0.0.0", port: 10118)
+    var listenAddressFlags: [ListenAddress] = []
 
     @Option(name: [.customLong("web.telemetry-path"), .customLong("telemetry-path")],
             help: ArgumentHelp("Path under which to expose metrics.", valueName: "path", default: "/metrics"),
@@ -77,9 +78,14 @@ struct ExporterCommand: ParsableCommand {
             transform: CollectorsFlag.select)
     var collectors: [any Collector.Type] = Self.registry.defaultSet
 
+    @Option(name: .customLong("docker.host"),
+            help: ArgumentHelp("Docker Engine API for Swarm service names: unix:///PATH (used only while the socket exists) or tcp://HOST:PORT (plain HTTP, no TLS: a socket proxy that allows the GETs README lists).", valueName: "url", default: DockerFlags.defaultHost.description),
+            transform: DockerFlags.host)
+    var dockerHostFlag: DockerHost?
+
     @Option(name: .customLong("docker.socket"),
-            help: ArgumentHelp("Docker Engine API socket for Swarm service names; used only while it exists.", valueName: "path"))
-    var dockerSocket = "/var/run/docker.sock"
+            help: ArgumentHelp("The same as --docker.host unix://PATH.", valueName: "path"))
+    var dockerSocket: String?
 
     @Flag(name: .customLong("no-docker"), help: "Never ask the Docker Engine API (no Swarm service names).")
     var noDocker = false
@@ -111,10 +117,22 @@ struct ExporterCommand: ParsableCommand {
     @Flag(name: .customLong("print-metrics"), help: "Print every metric this binary can export, one per line (name, type, collector, labels, help; tab-separated), and exit.")
     var printMetrics = false
 
+    /// The addresses to serve on: those given, or `:10118`.
+    var listenAddresses: [ListenAddress] { listenAddressFlags.isEmpty ? [ListenAddress.defaultAddress] : listenAddressFlags }
+
+    /// Where the Engine API is: `--docker.host`, `--docker.socket` or the daemon's own socket.
+    var dockerHost: DockerHost { dockerHostFlag ?? dockerSocket.map { .unix(path: $0) } ?? DockerFlags.defaultHost }
+
     /// The namespace files to read: those given, or Swarm's routing mesh.
     var namespacePatterns: [String] { namespacePaths.isEmpty ? [NamespaceFlags.defaultPath] : namespacePaths }
 
     func validate() throws {
         guard (0...100_000).contains(maxRequests) else { throw ValidationError("--web.max-requests must be from 0 to 100000") }
+        if let repeated = listenAddressFlags.enumerated().first(where: { listenAddressFlags[..<$0.offset].contains($0.element) })?.element {
+            throw ValidationError("--web.listen-address \(repeated) is given twice")
+        }
+        if dockerHostFlag != nil, dockerSocket != nil {
+            throw ValidationError("--docker.host and --docker.socket both name the Engine API: give one (--docker.socket PATH is --docker.host unix://PATH)")
+        }
     }
 }

@@ -13,6 +13,7 @@ import Glibc
 /// loopback address of its listen port, over TLS when its web config serves TLS (the server's own
 /// certificate is not verified: it is our own process; it is offered as client certificate in case
 /// the config asks for one), and exits 0 when the answer is `200`, 1 otherwise (Docker's contract).
+/// With several `--web.listen-address` values each one is asked, in turn, and all must answer.
 /// `--web.listen-address` and `--web.config.file` are taken from this command's arguments, else from
 /// the running exporter's command line (`/proc/1/cmdline`, the container's entry point), else the
 /// defaults; so the image's fixed HEALTHCHECK follows whatever flags a stack gives the exporter.
@@ -29,13 +30,18 @@ enum HealthCheck {
             return 0
         }
         let running = exporterArguments()
-        let listen = flag(["--web.listen-address", "--listen-address"], in: arguments)
-            ?? flag(["--web.listen-address", "--listen-address"], in: running) ?? ":10118"
+        let listenFlags = ["--web.listen-address", "--listen-address"]
+        let given = flags(listenFlags, in: arguments)
+        let listen = !given.isEmpty ? given : !flags(listenFlags, in: running).isEmpty ? flags(listenFlags, in: running) : [ListenAddress.defaultAddress.description]
         let webConfigPath = flag(["--web.config.file"], in: arguments) ?? flag(["--web.config.file"], in: running)
         let timeout = flag(["--timeout"], in: arguments).flatMap(Double.init) ?? 4
-        guard let address = ListenAddress(listen) else {
-            StandardError.write("healthcheck: bad listen address \(listen)\n")
-            return 1
+        var addresses: [ListenAddress] = []
+        for text in listen {
+            guard let address = ListenAddress(text) else {
+                StandardError.write("healthcheck: bad listen address \(text)\n")
+                return 1
+            }
+            addresses.append(address)
         }
         var tls: TLSServerSettings?
         if let webConfigPath {
@@ -46,42 +52,62 @@ enum HealthCheck {
                 return 1
             }
         }
-        let host: String
-        switch address.host {
-        case "0.0.0.0", "": host = "127.0.0.1"
-        case "::": host = "::1"
-        default: host = address.host
-        }
-        do {
-            let status = try await statusLine(host: host, port: address.port, tls: tls, timeout: timeout)
-            if status.hasPrefix("HTTP/1.1 200") || status.hasPrefix("HTTP/1.0 200") {
-                print("healthy: \(status)")
-                return 0
+        // One time limit for all of them, as Docker gives one to the whole command.
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        var statuses: [String] = []
+        for address in addresses {
+            let host = loopbackHost(for: address)
+            let target = "\(host.contains(":") ? "[\(host)]" : host):\(address.port)\(path)"
+            let remaining = deadline - .now
+            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            do {
+                let status = try await statusLine(host: host, port: address.port, tls: tls, timeout: max(seconds, 0.001))
+                guard status.hasPrefix("HTTP/1.1 200") || status.hasPrefix("HTTP/1.0 200") else {
+                    StandardError.write("healthcheck: \(target) answered \(status)\n")
+                    return 1
+                }
+                statuses.append(addresses.count > 1 ? "\(target) \(status)" : status)
+            } catch {
+                StandardError.write("healthcheck: \(target): \(error)\n")
+                return 1
             }
-            StandardError.write("healthcheck: \(host):\(address.port)\(path) answered \(status)\n")
-        } catch {
-            StandardError.write("healthcheck: \(host):\(address.port)\(path): \(error)\n")
         }
-        return 1
+        print("healthy: \(statuses.joined(separator: "; "))")
+        return 0
     }
 
-    /// The value of the first of `names` in `arguments` (`--name value` or `--name=value`); the last
-    /// occurrence wins, as for the exporter's own flags.
-    static func flag(_ names: [String], in arguments: [String]) -> String? {
-        var found: String?
+    /// Where this container reaches a listen address: loopback for the wildcards (`:PORT` is served
+    /// on IPv4 in any case), the address itself otherwise.
+    static func loopbackHost(for address: ListenAddress) -> String {
+        switch address.host {
+        case "0.0.0.0", "": "127.0.0.1"
+        case "::": "::1"
+        default: address.host
+        }
+    }
+
+    /// Every value of `names` in `arguments`, in order (the listen address is repeatable).
+    static func flags(_ names: [String], in arguments: [String]) -> [String] {
+        var found: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             for name in names {
                 if argument == name, index + 1 < arguments.count {
-                    found = arguments[index + 1]
+                    found.append(arguments[index + 1])
                 } else if argument.hasPrefix(name + "=") {
-                    found = String(argument.dropFirst(name.count + 1))
+                    found.append(String(argument.dropFirst(name.count + 1)))
                 }
             }
             index += 1
         }
         return found
+    }
+
+    /// The value of the first of `names` in `arguments` (`--name value` or `--name=value`); the last
+    /// occurrence wins, as for the exporter's own flags.
+    static func flag(_ names: [String], in arguments: [String]) -> String? {
+        flags(names, in: arguments).last
     }
 
     /// The arguments of PID 1 when it is this exporter (the container's entry point), else none.

@@ -22,8 +22,11 @@ final class ExporterProcess {
     /// certificate, credentials) when it serves TLS or asks for authentication.
     /// - Parameter environment: variables added to the test's own environment (LD_PRELOAD, …).
     /// - Parameter launcher: a command that runs the exporter (`prlimit --nofile=…`), or none.
+    /// - Parameter listen: the `--web.listen-address` values for the chosen port; they must include
+    ///   one that 127.0.0.1 reaches (`url` asks there).
     init(_ arguments: [String], in namespace: String? = nil, environment: [String: String] = [:],
-         scheme: String = "http", readinessCurlArguments: [String] = [], launcher: [String] = []) throws {
+         scheme: String = "http", readinessCurlArguments: [String] = [], launcher: [String] = [],
+         listen: @escaping (Int) -> [String] = { ["127.0.0.1:\($0)"] }) throws {
         self.namespace = namespace
         self.scheme = scheme
         port = Self.randomPort()
@@ -33,7 +36,7 @@ final class ExporterProcess {
             if attempt > 1 { port = Self.randomPort(); process = Process() }
             logPath = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(port)-\(UUID().uuidString).log").path
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            let command = [Self.binary, "--web.listen-address", "127.0.0.1:\(port)"] + arguments
+            let command = [Self.binary] + listen(port).flatMap { ["--web.listen-address", $0] } + arguments
             if let namespace {
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = ["ip", "netns", "exec", namespace] + launcher + command
@@ -57,7 +60,7 @@ final class ExporterProcess {
                     // The answer came from this exporter, not from another one on the same port
                     // (its start line is at info level; with a quieter log, its being alive has to do).
                     let quiet = arguments.contains { $0.hasPrefix("--log.level") }
-                    if process.isRunning && (quiet || log.contains("listening on 127.0.0.1:\(port)")) { return }
+                    if process.isRunning && (quiet || listens(on: port)) { return }
                 }
                 guard process.isRunning else { break }
                 usleep(100_000)
@@ -71,6 +74,11 @@ final class ExporterProcess {
     deinit { stop() }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Whether the log says a socket on `port` is listening (`127.0.0.1:PORT`, `:::PORT` for `:PORT`).
+    func listens(on port: Int) -> Bool {
+        log.split(separator: "\n").contains { $0.contains("listening on ") && $0.contains(":\(port)") }
+    }
 
     func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 

@@ -1,9 +1,12 @@
 import ExporterCore
 
-/// `--web.listen-address`: `:PORT` (every address), `HOST:PORT` or `[IPv6]:PORT`.
-struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+/// One `--web.listen-address`: `:PORT` (every address, IPv4 and IPv6), `HOST:PORT` or `[IPv6]:PORT`.
+struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    /// Empty for `:PORT`.
     let host: String
     let port: Int
+
+    static let defaultAddress = ListenAddress(host: "", port: 10118)
 
     init(host: String, port: Int) {
         self.host = host
@@ -12,7 +15,7 @@ struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     init?(_ text: String) {
         guard let parts = HostAndPort(text), let portText = parts.port, let port = Int(portText), (0...65535).contains(port) else { return nil }
-        self.init(host: parts.host.isEmpty ? "0.0.0.0" : parts.host, port: port)
+        self.init(host: parts.host, port: port)
     }
 
     /// `--web.listen-address`'s conversion.
@@ -22,6 +25,9 @@ struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         }
         return address
     }
+
+    /// Every address of the host, in both families, as node_exporter's `:PORT` is.
+    var isEveryAddress: Bool { host.isEmpty }
 
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

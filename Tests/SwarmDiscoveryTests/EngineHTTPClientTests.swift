@@ -4,32 +4,52 @@ import NIOConcurrencyHelpers
 import Testing
 @testable import SwarmDiscovery
 
-/// A unix-socket server for one test: answers each connection with what `respond` returns for its
-/// request target (nil: keep the connection open and silent), and records the request heads.
+/// A Docker Engine API for one test, on a unix socket or on a loopback TCP port: answers each
+/// connection with what `respond` returns for its request target (nil: keep the connection open
+/// and silent), and records the request heads.
 final class FakeDockerSocket: @unchecked Sendable {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("docker-\(UUID().uuidString).sock").path
+    /// The TCP port (127.0.0.1) when it listens on TCP.
+    private(set) var port: Int?
     private let descriptor: Int32
     private let state = NIOLockedValueBox<(connections: [Int32], heads: [String])>(([], []))
 
     /// Every request head received so far (request line and headers).
     var heads: [String] { state.withLockedValue { $0.heads } }
 
+    /// Where a client reaches it.
+    var host: DockerHost { port.map { .tcp(host: "127.0.0.1", port: $0) } ?? .unix(path: path) }
+
     convenience init(response: String?) throws {
         try self.init { _ in response.map { Array($0.utf8) } }
     }
 
-    init(respond: @escaping @Sendable (String) -> [UInt8]?) throws {
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: Array(path.utf8))
-            raw[path.utf8.count] = 0
+    /// - Parameter tcp: listen on 127.0.0.1 (a port the kernel picks) instead of a unix socket.
+    init(tcp: Bool = false, respond: @escaping @Sendable (String) -> [UInt8]?) throws {
+        if tcp {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, size) == 0 && getsockname(descriptor, $0, &size) == 0 }
+            }
+            guard bound, listen(descriptor, 8) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            port = Int(UInt16(bigEndian: address.sin_port))
+        } else {
+            descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: Array(path.utf8))
+                raw[path.utf8.count] = 0
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard bound == 0, listen(descriptor, 8) == 0 else { throw CocoaError(.fileWriteUnknown) }
         }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, listen(descriptor, 8) == 0 else { throw CocoaError(.fileWriteUnknown) }
         let listener = descriptor
         Thread.detachNewThread { [self] in
             while true {
@@ -59,14 +79,14 @@ final class FakeDockerSocket: @unchecked Sendable {
         shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
         for connection in state.withLockedValue({ $0.connections }) { close(connection) }
-        unlink(path)
+        if port == nil { unlink(path) }
     }
 }
 
-@Suite struct UnixHTTPClientTests {
+@Suite struct EngineHTTPClientTests {
     @Test func readsStatusAndBody() throws {
         let server = try FakeDockerSocket(response: "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n[{\"Id\":\"x\"}]")
-        let response = try UnixHTTPClient(socketPath: server.path, timeout: .seconds(2)).get("/networks")
+        let response = try EngineHTTPClient(host: server.host, timeout: .seconds(2)).get("/networks")
         #expect(response.status == 200)
         #expect(String(decoding: response.body.array, as: UTF8.self) == "[{\"Id\":\"x\"}]")
     }
@@ -74,8 +94,8 @@ final class FakeDockerSocket: @unchecked Sendable {
     @Test func aSilentDaemonCostsOnlyTheTimeout() throws {
         let server = try FakeDockerSocket(response: nil)
         let started = ContinuousClock.now
-        #expect(throws: UnixHTTPClient.Failure.self) {
-            try UnixHTTPClient(socketPath: server.path, timeout: .milliseconds(300)).get("/networks")
+        #expect(throws: EngineHTTPClient.Failure.self) {
+            try EngineHTTPClient(host: server.host, timeout: .milliseconds(300)).get("/networks")
         }
         #expect(ContinuousClock.now - started < .seconds(3))
     }
@@ -83,7 +103,7 @@ final class FakeDockerSocket: @unchecked Sendable {
     @Test func garbageIsAClearError() throws {
         let server = try FakeDockerSocket(response: "nonsense without headers")
         do {
-            _ = try UnixHTTPClient(socketPath: server.path, timeout: .seconds(2)).get("/networks")
+            _ = try EngineHTTPClient(host: server.host, timeout: .seconds(2)).get("/networks")
             Issue.record("accepted garbage")
         } catch {
             #expect(error.description.contains("malformed"))
@@ -106,9 +126,9 @@ final class FakeDockerSocket: @unchecked Sendable {
         #expect(directory.snapshot == nil)
     }
 
-    static func get(_ response: String, timeout: Duration = .seconds(2)) throws -> UnixHTTPClient.Response {
+    static func get(_ response: String, timeout: Duration = .seconds(2)) throws -> EngineHTTPClient.Response {
         let server = try FakeDockerSocket(response: response)
-        return try withExtendedLifetime(server) { try UnixHTTPClient(socketPath: server.path, timeout: timeout).get("/networks") }
+        return try withExtendedLifetime(server) { try EngineHTTPClient(host: server.host, timeout: timeout).get("/networks") }
     }
 
     @Test func aBodyShorterThanItsContentLengthIsAnError() throws {
@@ -122,8 +142,8 @@ final class FakeDockerSocket: @unchecked Sendable {
         // Bytes after the announced length are not part of the body.
         let exact = try Self.get("HTTP/1.0 200 OK\r\ncontent-length:  4 \r\n\r\n[42]garbage")
         #expect(String(decoding: exact.body.array, as: UTF8.self) == "[42]")
-        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4x\r\n\r\n[42]") }
-        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n[42]") }
+        #expect(throws: EngineHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4x\r\n\r\n[42]") }
+        #expect(throws: EngineHTTPClient.Failure.self) { try Self.get("HTTP/1.0 200 OK\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n[42]") }
     }
 
     @Test func chunkedBodiesAreDecoded() throws {
@@ -132,10 +152,10 @@ final class FakeDockerSocket: @unchecked Sendable {
             + "0;last\r\nX-Trailer: 1\r\n\r\n")
         #expect(String(decoding: response.body.array, as: UTF8.self) == "[{\"Id\":\"abcdefghij\"}]")
         // Cut before the last chunk, or a chunk longer than its size: errors.
-        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[42]\r\n") }
-        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n[42]\r\n0\r\n\r\n") }
-        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[42]\r\n0\r\n\r\n") }
-        #expect(throws: UnixHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n[42]") }
+        #expect(throws: EngineHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[42]\r\n") }
+        #expect(throws: EngineHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n[42]\r\n0\r\n\r\n") }
+        #expect(throws: EngineHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n[42]\r\n0\r\n\r\n") }
+        #expect(throws: EngineHTTPClient.Failure.self) { try Self.get("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n[42]") }
     }
 
     @Test func chunksSplitAnywhereDecodeTheSame() throws {
@@ -153,12 +173,12 @@ final class FakeDockerSocket: @unchecked Sendable {
     }
 
     @Test func pathSegmentsAreEscapedAndUnsafeTargetsNeverSent() throws {
-        #expect(UnixHTTPClient.escapedPathSegment("abc-1.2_x~") == "abc-1.2_x~")
-        #expect(UnixHTTPClient.escapedPathSegment("a b/c\r\nd%?é") == "a%20b%2Fc%0D%0Ad%25%3F%C3%A9")
+        #expect(EngineHTTPClient.escapedPathSegment("abc-1.2_x~") == "abc-1.2_x~")
+        #expect(EngineHTTPClient.escapedPathSegment("a b/c\r\nd%?é") == "a%20b%2Fc%0D%0Ad%25%3F%C3%A9")
         let server = try FakeDockerSocket(response: "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n[]")
-        let client = UnixHTTPClient(socketPath: server.path, timeout: .seconds(2))
+        let client = EngineHTTPClient(host: server.host, timeout: .seconds(2))
         for target in ["/networks/x\r\nX-Injected: 1", "/networks/a b", "/networks/\u{7F}"] {
-            #expect(throws: UnixHTTPClient.Failure.self) { try client.get(target) }
+            #expect(throws: EngineHTTPClient.Failure.self) { try client.get(target) }
         }
         _ = try client.get("/networks")
         #expect(server.heads.count == 1, "only the safe target reached the socket: \(server.heads)")
@@ -166,14 +186,14 @@ final class FakeDockerSocket: @unchecked Sendable {
 
     @Test func aCancelledRequestEndsAtOnce() throws {
         let server = try FakeDockerSocket(response: nil)
-        let cancellation = UnixHTTPClient.Cancellation()
+        let cancellation = EngineHTTPClient.Cancellation()
         let started = ContinuousClock.now
         Thread.detachNewThread {
             usleep(200_000)
             cancellation.cancel()
         }
         do {
-            _ = try UnixHTTPClient(socketPath: server.path, timeout: .seconds(20)).get("/networks", cancellation: cancellation)
+            _ = try EngineHTTPClient(host: server.host, timeout: .seconds(20)).get("/networks", cancellation: cancellation)
             Issue.record("a silent daemon answered")
         } catch {
             #expect(error.description == "cancelled")

@@ -3,7 +3,8 @@ import Glibc
 #endif
 import Synchronization
 
-/// A tiny blocking HTTP GET client over a unix socket (the Docker Engine API).
+/// A tiny blocking HTTP GET client for the Docker Engine API, over its unix socket or over TCP
+/// (a socket proxy; plain HTTP).
 ///
 /// It asks in HTTP/1.0, so the server closes the connection after the body; answers are read by
 /// their `Content-Length` (a body cut short is an error, bytes past it are ignored), as
@@ -13,8 +14,9 @@ import Synchronization
 /// The socket is non-blocking and every wait is a `poll` of at most 50 ms, after which the
 /// request's deadline and its `Cancellation` are checked: a Docker daemon that accepts and never
 /// answers costs at most `timeout`, and a cancelled request returns within ~50 ms whatever the
-/// daemon does.
-struct UnixHTTPClient: Sendable {
+/// daemon does. Over TCP, connecting is bounded the same way (a host that drops the SYN costs the
+/// timeout, not the kernel's two minutes); resolving the host's name is not (see `connect`).
+struct EngineHTTPClient: Sendable {
     struct Response: Sendable {
         let status: Int
         let body: ResponseBody
@@ -30,6 +32,8 @@ struct UnixHTTPClient: Sendable {
 
     enum Failure: Error, CustomStringConvertible, Sendable {
         case system(String, Int32)
+        /// A TCP host's name that could not be resolved (the name, getaddrinfo's reason).
+        case resolution(String, String)
         case timeout
         case cancelled
         case tooLarge(Int)
@@ -39,6 +43,7 @@ struct UnixHTTPClient: Sendable {
         var description: String {
             switch self {
             case .system(let call, let code): "\(call): \(String(cString: strerror(code)))"
+            case .resolution(let name, let reason): "resolving \(name): \(reason)"
             case .timeout: "no complete answer before the timeout"
             case .cancelled: "cancelled"
             case .tooLarge(let limit): "answer larger than the \(limit >> 20) MiB limit"
@@ -48,7 +53,7 @@ struct UnixHTTPClient: Sendable {
         }
     }
 
-    let socketPath: String
+    let host: DockerHost
     /// How long one request may take at most.
     let timeout: Duration
     /// The largest body taken (see docs/benchmarks.md, "Docker Engine API answers", for why 16 MiB).
@@ -83,12 +88,12 @@ struct UnixHTTPClient: Sendable {
         }
         let ownDeadline = ContinuousClock.now + timeout
         var exchange = Exchange(deadline: deadline.map { min($0, ownDeadline) } ?? ownDeadline, cancellation: cancellation)
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard descriptor >= 0 else { throw .system("socket", errno) }
-        defer { close(descriptor) }
-        exchange.descriptor = descriptor
-        try exchange.connect(to: socketPath)
-        try exchange.send(Array("GET \(target) HTTP/1.0\r\nHost: docker\r\nUser-Agent: swarm-ipvs-exporter\r\nAccept: application/json\r\n\r\n".utf8))
+        defer { exchange.closeSocket() }
+        switch host {
+        case .unix(let path): try exchange.connect(toSocket: path)
+        case .tcp(let name, let port): try exchange.connect(toHost: name, port: port)
+        }
+        try exchange.send(Array("GET \(target) HTTP/1.0\r\nHost: \(host.hostHeader)\r\nUser-Agent: swarm-ipvs-exporter\r\nAccept: application/json\r\n\r\n".utf8))
         return try exchange.readResponse()
     }
 
@@ -109,7 +114,7 @@ struct UnixHTTPClient: Sendable {
                 if cancellation?.isCancelled == true { throw .cancelled }
                 let remaining = deadline - .now
                 guard remaining > .zero else { throw .timeout }
-                let slice = min(remaining, UnixHTTPClient.slice)
+                let slice = min(remaining, EngineHTTPClient.slice)
                 let milliseconds = Int32(max(1, (slice.components.seconds * 1000) + Int64(slice.components.attoseconds / 1_000_000_000_000_000)))
                 var entry = pollfd(fd: descriptor, events: Int16(events), revents: 0)
                 let ready = descriptor >= 0 ? poll(&entry, 1, milliseconds) : poll(nil, 0, milliseconds)
@@ -119,7 +124,20 @@ struct UnixHTTPClient: Sendable {
             }
         }
 
-        mutating func connect(to path: String) throws(Failure) {
+        /// A new non-blocking stream socket of `family` for this exchange.
+        mutating func openSocket(family: Int32, protocol: Int32 = 0) throws(Failure) {
+            let created = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), `protocol`)
+            guard created >= 0 else { throw .system("socket", errno) }
+            descriptor = created
+        }
+
+        mutating func closeSocket() {
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
+
+        mutating func connect(toSocket path: String) throws(Failure) {
+            try openSocket(family: AF_UNIX)
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
             let pathBytes = Array(path.utf8)
@@ -128,15 +146,59 @@ struct UnixHTTPClient: Sendable {
                 raw.copyBytes(from: pathBytes)
                 raw[pathBytes.count] = 0
             }
-            while true {
-                let result = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            try withUnsafePointer(to: &address) { (pointer) throws(Failure) in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { (address) throws(Failure) in
+                    try connect(address, length: socklen_t(MemoryLayout<sockaddr_un>.size), naming: path)
                 }
-                if result == 0 { return }
+            }
+        }
+
+        /// Resolves `name` and connects to its addresses in turn until one answers.
+        ///
+        /// `getaddrinfo` blocks and is bounded by the resolver's own timeout, not by the deadline:
+        /// glibc offers no resolution that can be abandoned without leaking its request. It runs on
+        /// the refresh's own thread (a scrape never waits for it), an address is answered at once,
+        /// and a Swarm service name by Docker's embedded DNS on the node.
+        mutating func connect(toHost name: String, port: Int) throws(Failure) {
+            var hints = addrinfo()
+            hints.ai_family = AF_UNSPEC
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_flags = AI_ADDRCONFIG
+            var list: UnsafeMutablePointer<addrinfo>?
+            let resolved = getaddrinfo(name, String(port), &hints, &list)
+            guard resolved == 0, let list else {
+                let reason = resolved == EAI_SYSTEM ? String(cString: strerror(errno)) : String(cString: gai_strerror(resolved))
+                throw .resolution(name, reason)
+            }
+            defer { freeaddrinfo(list) }
+            var failure: Failure?
+            var entry: UnsafeMutablePointer<addrinfo>? = list
+            while let current = entry?.pointee {
+                entry = current.ai_next
+                guard let address = current.ai_addr else { continue }
+                do throws(Failure) {
+                    try openSocket(family: current.ai_family, protocol: current.ai_protocol)
+                    try connect(address, length: current.ai_addrlen, naming: "\(name):\(port)")
+                    return
+                } catch {
+                    closeSocket()
+                    // The deadline and a cancellation end the whole request; a refusal tries the next address.
+                    if case .timeout = error { throw error }
+                    if case .cancelled = error { throw error }
+                    failure = error
+                }
+            }
+            throw failure ?? .resolution(name, "no address")
+        }
+
+        /// `connect(2)` on the exchange's non-blocking socket, waiting in slices for it to complete.
+        mutating func connect(_ address: UnsafePointer<sockaddr>, length: socklen_t, naming peer: String) throws(Failure) {
+            while true {
+                if Glibc.connect(descriptor, address, length) == 0 { return }
                 switch errno {
                 case EINTR:
                     continue
-                case EAGAIN:
+                case EAGAIN where address.pointee.sa_family == sa_family_t(AF_UNIX):
                     // A unix socket whose backlog is full: try again after a pause.
                     let socket = descriptor
                     descriptor = -1
@@ -145,12 +207,12 @@ struct UnixHTTPClient: Sendable {
                 case EINPROGRESS:
                     try wait(for: Int32(POLLOUT))
                     var failure: Int32 = 0
-                    var length = socklen_t(MemoryLayout<Int32>.size)
-                    getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &length)
-                    guard failure == 0 else { throw .system("connect \(path)", failure) }
+                    var size = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &size)
+                    guard failure == 0 else { throw .system("connect \(peer)", failure) }
                     return
                 default:
-                    throw .system("connect \(path)", errno)
+                    throw .system("connect \(peer)", errno)
                 }
             }
         }
@@ -198,7 +260,7 @@ struct UnixHTTPClient: Sendable {
 
             switch parsed.framing {
             case .length(let length):
-                guard length <= UnixHTTPClient.maximumSize else { throw .tooLarge(UnixHTTPClient.maximumSize) }
+                guard length <= EngineHTTPClient.maximumSize else { throw .tooLarge(EngineHTTPClient.maximumSize) }
                 let body = try ResponseBody(capacity: length)
                 try body.append(early.prefix(length))
                 while body.count < length {
@@ -209,7 +271,7 @@ struct UnixHTTPClient: Sendable {
                 return Response(status: parsed.status, body: body)
             case .chunked:
                 var decoder = ChunkedDecoder()
-                let body = try ResponseBody(capacity: UnixHTTPClient.maximumSize)
+                let body = try ResponseBody(capacity: EngineHTTPClient.maximumSize)
                 var finished = try decoder.feed(early[...], into: body)
                 while !finished {
                     let count = try receive(into: scratch)
@@ -218,14 +280,14 @@ struct UnixHTTPClient: Sendable {
                 }
                 return Response(status: parsed.status, body: body)
             case .untilClosed:
-                let body = try ResponseBody(capacity: UnixHTTPClient.maximumSize)
+                let body = try ResponseBody(capacity: EngineHTTPClient.maximumSize)
                 try body.append(early)
                 while true {
                     // Full: one more byte means too large.
                     let space = body.freeSpace.isEmpty ? UnsafeMutableRawBufferPointer(rebasing: scratch[0..<1]) : body.freeSpace
                     let count = try receive(into: space)
                     if count == 0 { break }
-                    guard !body.freeSpace.isEmpty else { throw .tooLarge(UnixHTTPClient.maximumSize) }
+                    guard !body.freeSpace.isEmpty else { throw .tooLarge(EngineHTTPClient.maximumSize) }
                     body.didAppend(count)
                 }
                 return Response(status: parsed.status, body: body)
@@ -243,7 +305,7 @@ final class ResponseBody: @unchecked Sendable {
     let capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int) throws(UnixHTTPClient.Failure) {
+    init(capacity: Int) throws(EngineHTTPClient.Failure) {
         self.capacity = max(capacity, 1)
         let pointer = mmap(nil, self.capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard let pointer, pointer != UnsafeMutableRawPointer(bitPattern: -1) else { throw .system("mmap", errno) }
@@ -251,7 +313,7 @@ final class ResponseBody: @unchecked Sendable {
     }
 
     /// A body holding `bytes` (tests).
-    convenience init(_ bytes: some Collection<UInt8>) throws(UnixHTTPClient.Failure) {
+    convenience init(_ bytes: some Collection<UInt8>) throws(EngineHTTPClient.Failure) {
         try self.init(capacity: bytes.count)
         try append(bytes)
     }
@@ -273,8 +335,8 @@ final class ResponseBody: @unchecked Sendable {
         count += added
     }
 
-    func append(_ bytes: some Collection<UInt8>) throws(UnixHTTPClient.Failure) {
-        guard bytes.count <= capacity - count else { throw .tooLarge(UnixHTTPClient.maximumSize) }
+    func append(_ bytes: some Collection<UInt8>) throws(EngineHTTPClient.Failure) {
+        guard bytes.count <= capacity - count else { throw .tooLarge(EngineHTTPClient.maximumSize) }
         UnsafeMutableRawBufferPointer(start: base + count, count: bytes.count).copyBytes(from: bytes)
         count += bytes.count
     }
@@ -299,7 +361,7 @@ enum HTTPHead {
     }
 
     /// Parses the status line and the headers that frame the body (without the final CRLF CRLF).
-    static func parse(_ bytes: ArraySlice<UInt8>) throws(UnixHTTPClient.Failure) -> (status: Int, framing: Framing) {
+    static func parse(_ bytes: ArraySlice<UInt8>) throws(EngineHTTPClient.Failure) -> (status: Int, framing: Framing) {
         let text = String(decoding: bytes, as: UTF8.self)
         var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
         let statusLine = lines.popFirst() ?? ""
@@ -351,7 +413,7 @@ struct ChunkedDecoder {
     static let maximumLine = 4096
 
     /// Feeds the next bytes; appends the body's bytes to `body`. Returns whether the body ended.
-    mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes, into body: ResponseBody) throws(UnixHTTPClient.Failure) -> Bool
+    mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes, into body: ResponseBody) throws(EngineHTTPClient.Failure) -> Bool
     where Bytes.Index == Int {
         var index = bytes.startIndex
         while index < bytes.endIndex {
@@ -381,7 +443,7 @@ struct ChunkedDecoder {
         return false
     }
 
-    private mutating func endOfLine() throws(UnixHTTPClient.Failure) {
+    private mutating func endOfLine() throws(EngineHTTPClient.Failure) {
         switch state {
         case .size:
             // "1a2b" or "1a2b;name=value": the size is the hex digits before any extension.
