@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExporterCore
+import SwarmDiscovery
 
 /// `swarm-ipvs-exporter inspect`: every load balancer of the selected namespaces, its Swarm names
 /// and its backends, compared with Docker's view, for a person at a terminal or a script.
@@ -51,8 +52,15 @@ struct InspectCommand: ParsableCommand {
             transform: DurationFlag.converter("--interval", atLeast: .milliseconds(100)))
     var interval: Duration = .seconds(1)
 
-    @Option(name: .customLong("docker.socket"), help: ArgumentHelp("Docker Engine API socket.", valueName: "path"))
-    var dockerSocket = "/var/run/docker.sock"
+    @Option(name: .customLong("docker.host"),
+            help: ArgumentHelp("Docker Engine API: unix:///PATH or tcp://HOST:PORT, as for the exporter.", valueName: "url", default: DockerFlags.defaultHost.description),
+            transform: DockerFlags.host)
+    var dockerHostFlag: DockerHost?
+
+    @Option(name: .customLong("docker.socket"), help: ArgumentHelp("The same as --docker.host unix://PATH.", valueName: "path"))
+    var dockerSocket: String?
+
+    var dockerHost: DockerHost { dockerHostFlag ?? dockerSocket.map { .unix(path: $0) } ?? DockerFlags.defaultHost }
 
     @Option(name: .customLong("docker.timeout"),
             help: ArgumentHelp("How long reading Docker's view may take.", valueName: "duration", default: "10s"),
@@ -65,6 +73,9 @@ struct InspectCommand: ParsableCommand {
     var namespacePatterns: [String] { namespacePaths.isEmpty ? Self.defaultPaths : namespacePaths }
 
     func validate() throws {
+        if dockerHostFlag != nil, dockerSocket != nil {
+            throw ValidationError("--docker.host and --docker.socket both name the Engine API: give one")
+        }
         guard interval < .seconds(3600) else { throw ValidationError("--interval must be under an hour") }
     }
 }

@@ -27,7 +27,7 @@ struct Inspection {
         let targets = NamespaceSelector(patterns: command.namespacePatterns, filter: filter).targets()
 
         let first = await Self.readTables(targets)
-        let directory = DockerSwarmDirectory(socketPath: command.dockerSocket, interval: .seconds(1),
+        let directory = DockerSwarmDirectory(host: command.dockerHost, interval: .seconds(1),
                                              refreshTimeout: command.dockerTimeout, logger: Logger(label: "inspect") { _ in SwiftLogNoOpLogHandler() })
         let refreshFailure = await DedicatedThread.run(name: "docker-api") { directory.refreshNow() }
         try? await Task.sleep(for: command.interval)
@@ -36,9 +36,9 @@ struct Inspection {
         let snapshot = directory.snapshot
         var dockerProblem: String?
         if let refreshFailure {
-            dockerProblem = "the Docker Engine API at \(command.dockerSocket) failed: \(refreshFailure)"
+            dockerProblem = "the Docker Engine API at \(command.dockerHost) failed: \(refreshFailure)"
         } else if snapshot == nil {
-            dockerProblem = "no Docker Engine API at \(command.dockerSocket): nothing to compare with (run on a Swarm node, or give --docker.socket)"
+            dockerProblem = "no Docker Engine API at \(command.dockerHost): nothing to compare with (run on a Swarm node, or give --docker.host)"
         }
 
         var namespaces: [InspectedNamespace] = []
