@@ -75,8 +75,8 @@ import Testing
         let first = MeshConsistency.check(kernel: kernel, view: view, memory: &memory, now: Self.at(10))
         let second = MeshConsistency.check(kernel: kernel, view: view, memory: &memory, now: Self.at(40))
         #expect(second.isConsistent, "a drain is no disagreement")
-        #expect(Self.state(second, "10.0.0.4") == .draining(since: .seconds(30), listed: true))
-        #expect(Self.state(second, "10.0.0.5") == .draining(since: .seconds(30), listed: false))
+        #expect(Self.state(second, "10.0.0.4") == .draining(age: .seconds(30), listed: true))
+        #expect(Self.state(second, "10.0.0.5") == .draining(age: .seconds(30), listed: false))
         #expect(first.services.first?.longestDrain == .zero)
         #expect(second.services.first?.longestDrain == .seconds(30))
         #expect(second.services.first?.drainingCount == 2)
@@ -84,8 +84,8 @@ import Testing
         let back = Self.kernel([("10.0.0.4", 1), ("10.0.0.5", 0), ("10.0.0.6", 1)])
         _ = MeshConsistency.check(kernel: back, view: view, memory: &memory, now: Self.at(50))
         let again = MeshConsistency.check(kernel: kernel, view: view, memory: &memory, now: Self.at(60))
-        #expect(Self.state(again, "10.0.0.4") == .draining(since: .zero, listed: true))
-        #expect(Self.state(again, "10.0.0.5") == .draining(since: .seconds(50), listed: false))
+        #expect(Self.state(again, "10.0.0.4") == .draining(age: .zero, listed: true))
+        #expect(Self.state(again, "10.0.0.5") == .draining(age: .seconds(50), listed: false))
     }
 
     @Test func marksNoServiceClaimsAndServicesWithoutAMarkHere() {

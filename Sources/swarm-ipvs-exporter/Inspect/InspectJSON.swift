@@ -64,8 +64,8 @@ enum InspectJSON {
             ("node", .optional(backend.task?.node)),
             ("state", .optional(state(backend.state))),
         ]
-        if case .draining(let since, let listed)? = backend.state {
-            members += [("draining_seconds", .number(since.seconds)), ("task_listed", .bool(listed))]
+        if case .draining(let age, let listed)? = backend.state {
+            members += [("draining_seconds", .number(age.seconds)), ("task_listed", .bool(listed))]
         }
         return .object(members)
     }

@@ -62,7 +62,7 @@ enum InspectText {
     static func mark(_ state: MeshReport.Backend.State?) -> String {
         switch state {
         case .stale: "STALE (no task of the service has this address)"
-        case .draining(let since, let listed): "DRAINING \(format(since.seconds, digits: 0))s" + (listed ? "" : " (its task is gone from Docker's view)")
+        case .draining(let age, let listed): "DRAINING \(format(age.seconds, digits: 0))s" + (listed ? "" : " (its task is gone from Docker's view)")
         case .unconfirmed: "(not in Docker's view yet)"
         case .serving, nil: ""
         }

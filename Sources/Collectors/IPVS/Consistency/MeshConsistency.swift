@@ -66,7 +66,7 @@ public enum MeshConsistency {
                 let state: MeshReport.Backend.State
                 if backend.weight == 0 {
                     let since = memory.drainsSince[.init(fwmark: mark, address: backend.address)] ?? now
-                    state = .draining(since: since.duration(to: now), listed: task != nil)
+                    state = .draining(age: since.duration(to: now), listed: task != nil)
                 } else if task != nil {
                     state = .serving
                 } else {

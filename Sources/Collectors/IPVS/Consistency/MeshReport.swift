@@ -6,9 +6,9 @@ public struct MeshReport: Sendable, Equatable {
         public enum State: Sendable, Equatable {
             /// A task of the service, weight above 0.
             case serving
-            /// Weight 0: Swarm takes a task out this way before removing it. `since` is how long
+            /// Weight 0: Swarm takes a task out this way before removing it. `age` is how long
             /// this exporter has seen it at 0; `listed` whether Docker still lists its task.
-            case draining(since: Duration, listed: Bool)
+            case draining(age: Duration, listed: Bool)
             /// Weight above 0 and no task of the service in Docker's view, confirmed by a view read
             /// after the exporter first saw it.
             case stale
@@ -41,7 +41,7 @@ public struct MeshReport: Sendable, Equatable {
         /// The longest drain of the service's backends; zero when none drains.
         public var longestDrain: Duration {
             backends.reduce(.zero) { longest, backend in
-                if case .draining(let since, _) = backend.state { max(longest, since) } else { longest }
+                if case .draining(let age, _) = backend.state { max(longest, age) } else { longest }
             }
         }
     }
