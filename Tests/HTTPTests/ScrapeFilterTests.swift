@@ -151,18 +151,16 @@ import Testing
     /// for itself: joining would answer it with families it did not ask for (and make it wait).
     @Test func aFilteredScrapeNeverJoinsAnUnfilteredCollection() async throws {
         let fixture = Fixture()
-        // The unfiltered scrape waits on the scripted reader until released (at most 60 s: a
-        // filtered scrape that joined it would then come back with the inode and fail here).
+        // The unfiltered scrape waits on the scripted reader until released (at most 60 s).
         fixture.script.block("ingress_sbox", atMost: .seconds(60))
         let unfiltered = Task { try await fixture.get("/metrics") }
         try await Task.sleep(for: .milliseconds(200))
-        let started = ContinuousClock.now
+        // However slow the machine, a scrape that collects for itself never has the inode; one that
+        // joined could only come back after the release, with it.
         let (status, text) = try await fixture.get("/metrics?collect[]=constant")
-        let waited = ContinuousClock.now - started
         #expect(status == .ok)
         #expect(ExpositionSeries.parse(text)[Self.inode] == nil, "answered from the unfiltered collection")
         #expect(ExpositionSeries.parse(text)[Self.constant] == "7")
-        #expect(waited < .seconds(30), "waited \(waited) for the unfiltered collection")
         fixture.script.release()
         let whole = ExpositionSeries.parse(try await unfiltered.value.text)
         #expect(whole[Self.inode] != nil && whole[Self.constant] == "7" && whole[Self.global] == "3")
