@@ -7,6 +7,7 @@ struct ProbeCollector: NamespaceCollector {
     static let name = "probe"
     static let summary = "test"
     static let enabledByDefault = false
+    static let flagAliases = ["pr"]
     static let options: [CollectorOption] = [
         .flag("fast", help: "x"),
         .value("target", placeholder: "HOST", default: "a", help: "x"),
@@ -45,18 +46,84 @@ struct DefaultCollector: NamespaceCollector {
     }
 
     @Test(arguments: [
-        (["--collector.nope.x"], "unknown collector \"nope\""),
+        (["--collector.nope.x"], "--collector.nope.x: unknown collector \"nope\"; valid collectors: default-one, probe"),
         (["--collector.probe.nope"], "has no option \"nope\""),
-        (["--collector.probe"], "--collector.<collector>.<option>"),
         (["--collector.probe.target"], "needs a value"),
+        (["--collector.nope"], "--collector.nope: unknown collector \"nope\"; valid collectors: default-one, probe"),
+        (["--no-collector.nope"], "--no-collector.nope: unknown collector \"nope\"; valid collectors: default-one, probe"),
+        (["--collector."], "unknown collector \"\""),
+        (["--collector.probe=maybe"], "--collector.probe=maybe: expects true or false, or no value"),
+        (["--no-collector.probe=true"], "--no-collector.probe=true: --no-collector.<collector> takes no value"),
+        (["--no-collector.probe.fast"], "an option is turned off with --collector.<collector>.<option>=false"),
+        (["--collector.probe", "--no-collector.probe"], "--collector.probe and --no-collector.probe contradict each other; give one of them"),
+        (["--no-collector.pr", "--collector.probe=true"], "--no-collector.pr and --collector.probe=true contradict each other"),
+        (["--collector.disable-defaults", "--no-collector.disable-defaults"], "--collector.disable-defaults and --no-collector.disable-defaults contradict"),
     ])
     func rejectsWithAClearMessage(arguments: [String], fragment: String) {
         do {
             _ = try CollectorFlagParser(registry: registry).parse(arguments)
             Issue.record("accepted \(arguments)")
         } catch {
-            #expect(error.description.contains(fragment))
+            #expect(error.description.contains(fragment), "\(error.description)")
         }
+    }
+
+    @Test func togglesAreSplitOffAndNeverTakeTheNextArgument() throws {
+        let result = try CollectorFlagParser(registry: registry).parse([
+            "--collector.probe", "--log.level=debug", "--no-collector.default-one", "--collector.disable-defaults", "false",
+        ])
+        #expect(result.remaining == ["--log.level=debug", "false"])
+        #expect(result.values.isEmpty)
+        #expect(result.toggles.settings[.collector("probe")] == .init(on: true, argument: "--collector.probe"))
+        #expect(result.toggles.settings[.collector("default-one")] == .init(on: false, argument: "--no-collector.default-one"))
+        #expect(result.toggles.settings[.disableDefaults]?.on == true)
+        #expect(result.toggles.arguments == ["--collector.disable-defaults", "--collector.probe", "--no-collector.default-one"])
+    }
+
+    @Test(arguments: [
+        ([], ["default-one"]),
+        (["--collector.probe"], ["default-one", "probe"]),
+        (["--collector.probe=true"], ["default-one", "probe"]),
+        (["--collector.probe=false"], ["default-one"]),
+        (["--no-collector.default-one"], []),
+        (["--collector.default-one=no"], []),
+        (["--collector.disable-defaults"], []),
+        (["--collector.disable-defaults", "--collector.probe"], ["probe"]),
+        (["--collector.probe", "--collector.disable-defaults"], ["probe"]),
+        (["--collector.disable-defaults=false", "--collector.probe"], ["default-one", "probe"]),
+        (["--no-collector.disable-defaults"], ["default-one"]),
+        (["--collector.disable-defaults", "--collector.default-one", "--no-collector.probe"], ["default-one"]),
+        (["--collector.probe", "--collector.probe"], ["default-one", "probe"]),
+        (["--collector.pr"], ["default-one", "probe"]),
+    ])
+    func togglesChangeTheDefaultSet(arguments: [String], expected: [String]) throws {
+        let toggles = try CollectorFlagParser(registry: registry).parse(arguments).toggles
+        #expect(toggles.select(from: registry).map { $0.name } == expected, "\(arguments)")
+    }
+
+    /// The alias is another spelling of the same collector, for options as for toggles.
+    @Test func anAliasSpellsTheSameCollector() throws {
+        let result = try CollectorFlagParser(registry: registry).parse(["--collector.pr.fast", "--collector.probe.target=b", "--collector.pr.target", "c"])
+        #expect(result.values["probe"]?["fast"] == ["true"])
+        #expect(result.values["probe"]?["target"] == ["b", "c"])
+        #expect(result.values["pr"] == nil)
+        #expect(registry.type(flagSpelling: "pr")?.name == "probe")
+        #expect(registry.type(flagSpelling: "default-one")?.name == "default-one")
+        #expect(registry.type(flagSpelling: "disable-defaults") == nil)
+    }
+
+    /// The config file's flags come first; the command line's toggle for the same collector takes
+    /// their place, the others stay; values add up in order.
+    @Test func theCommandLineOverridesTheFilesToggles() throws {
+        let parser = CollectorFlagParser(registry: registry)
+        var file = try parser.parse(["--collector.disable-defaults=true", "--collector.probe=true", "--collector.probe.file=a=net/a"])
+        file.toggles = file.toggles.attributed(to: "from --config.file c.yml")
+        let merged = file.followed(by: try parser.parse(["--no-collector.probe", "--collector.default-one", "--collector.probe.file", "b=net/b", "-x"]))
+        #expect(merged.remaining == ["-x"])
+        #expect(merged.values["probe"]?["file"] == ["a=net/a", "b=net/b"])
+        #expect(merged.toggles.select(from: registry).map { $0.name } == ["default-one"])
+        #expect(merged.toggles.settings[.disableDefaults]?.argument == "--collector.disable-defaults=true (from --config.file c.yml)")
+        #expect(merged.toggles.settings[.collector("probe")]?.argument == "--no-collector.probe")
     }
 
     @Test func valuesAreConvertedOnceWhenTheConfigurationIsBuilt() throws {

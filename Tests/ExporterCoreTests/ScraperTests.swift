@@ -49,6 +49,46 @@ import Testing
         }
     }
 
+    /// `collect[]`/`exclude[]`: a selection runs only the collectors it names, per namespace and
+    /// global, while the exporter's own series (namespaces up, build info) stay.
+    @Test func aSelectionRunsOnlyTheCollectorsItNamesAndKeepsTheExportersOwnSeries() async throws {
+        let paths = ["/netns/a"]
+        let script = CollectorScript()
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        let scraper = Scraper(
+            selector: NamespaceSelector(patterns: paths),
+            namespaceCollectors: [ScriptedCollector(script: script), ConstantCollector()],
+            globalCollectors: [ConstantGlobalCollector()],
+            buildInfo: BuildInfo(version: "test", revision: "test"),
+            logger: CapturedLog().logger, threadPool: pool, namespaces: FakeNamespaces(paths: paths))
+        #expect(scraper.collectorNames == ["constant", "constant-global", "scripted"])
+        let success = { (collector: String, netns: String) in "\(Self.success){collector=\"\(collector)\",netns=\"\(netns)\"}" }
+        let buildInfo = "swarm_ipvs_exporter_build_info"
+
+        let all = await ExpositionSeries.of(scraper.scrape(timeout: .seconds(300)))
+        #expect(all["test_constant{netns=\"a\"}"] == "7")
+        #expect(all["\(Self.inode){netns=\"a\"}"] != nil)
+        #expect(all["test_global_constant"] == "3")
+        #expect([success("scripted", "a"), success("constant", "a"), "\(Self.success){collector=\"constant-global\"}"].allSatisfy { all[$0] == "1" })
+
+        let some = await ExpositionSeries.of(scraper.scrape(timeout: .seconds(300), selection: .only(["constant", "constant-global"])))
+        #expect(some["test_constant{netns=\"a\"}"] == "7")
+        #expect(some["test_global_constant"] == "3")
+        #expect(some["\(Self.inode){netns=\"a\"}"] == nil, "scripted was not selected")
+        #expect(some[success("scripted", "a")] == nil)
+        #expect(some[success("constant", "a")] == "1")
+        #expect(some["\(Self.up){netns=\"a\"}"] == "1")
+        #expect(some.keys.contains { $0.hasPrefix(buildInfo) })
+
+        let none = await ExpositionSeries.of(scraper.scrape(timeout: .seconds(300), selection: .only([])))
+        #expect(none["\(Self.up){netns=\"a\"}"] == "1")
+        #expect(none.keys.contains { $0.hasPrefix(buildInfo) })
+        #expect(!none.keys.contains { $0.hasPrefix("test_") || $0.hasPrefix(Self.success) }, "\(none.keys.sorted())")
+        script.release()
+        try await pool.shutdownGracefully()
+    }
+
     @Test func aNamespaceThatMissesTheDeadlineFailsAloneAndTheOthersAreKept() async throws {
         let fixture = Fixture(paths: ["/netns/fast", "/netns/slow"])
         // Blocked past the deadline: had the scrape waited for it, its sample would be there. The

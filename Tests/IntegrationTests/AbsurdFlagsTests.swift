@@ -99,7 +99,9 @@ struct AbsurdFlagsTests {
         (["--docker.host", "unix://docker.sock"], "--docker.host \"unix://docker.sock\" needs an absolute socket path: unix:///var/run/docker.sock (three slashes)"),
         (["--namespace-exclude", "("], "--namespace-exclude is not a valid regular expression: expected ')'"),
         (["--collectors", "nope"], "--collectors: unknown collector \"nope\"; valid collectors: conntrack, dial-latency, dns, interfaces, ipvs, operstate, proc"),
-        (["--collector.dial.port", "0"], "--collector.dial.port expects a whole number from 1 to 65535, not \"0\""),
+        (["--collector.dial-latency.port", "0"], "--collector.dial-latency.port expects a whole number from 1 to 65535, not \"0\""),
+        // The older spelling still works; the refusal names the flag as documented.
+        (["--collector.dial.port", "0"], "--collector.dial-latency.port expects a whole number from 1 to 65535, not \"0\""),
     ])
     func refusalsReadAsTheExporterWordsThem(arguments: [String], message: String) throws {
         let output = try Self.run(arguments)

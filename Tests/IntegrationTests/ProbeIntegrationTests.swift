@@ -146,8 +146,8 @@ final class ProbeIntegrationTests {
 
     @Test func dialsAreTimedAndEveryFailureIsCounted() throws {
         let targets = ["10.230.0.2:10118", "10.230.0.5:10118", "10.230.0.6:10118", "10.240.0.9:80"]
-        let exporter = try ExporterProcess(["--collectors", "dial-latency", "--collector.dial.interval", "1h", "--collector.dial.timeout", "500ms"]
-                                           + targets.flatMap { ["--collector.dial.target", $0] }, in: client.name)
+        let exporter = try ExporterProcess(["--collectors", "dial-latency", "--collector.dial-latency.interval", "1h", "--collector.dial-latency.timeout", "500ms"]
+                                           + targets.flatMap { ["--collector.dial-latency.target", $0] }, in: client.name)
         let series = try settle(exporter) { series in
             targets.allSatisfy { Self.attempts(series, metric: "dial_duration_seconds", ["peer": $0]) == 1 }
         }
@@ -162,9 +162,9 @@ final class ProbeIntegrationTests {
     @Test(arguments: [(2, ["10.230.0.4", "10.230.0.5"]), (3, ["10.230.0.4", "10.230.0.5", "10.230.0.6"]),
                       (5, ["10.230.0.2", "10.230.0.4", "10.230.0.5", "10.230.0.6"])])
     func swarmDiscoveryDialsTheNextPeersOnTheRingButItself(neighbours: Int, expected: [String]) throws {
-        let exporter = try ExporterProcess(["--collectors", "dial-latency", "--collector.dial.swarm-service", "peers.test",
-                                            "--collector.dial.server", "10.220.0.2", "--collector.dial.neighbours", String(neighbours),
-                                            "--collector.dial.interval", "1h", "--collector.dial.timeout", "500ms"], in: client.name)
+        let exporter = try ExporterProcess(["--collectors", "dial-latency", "--collector.dial-latency.swarm-service", "peers.test",
+                                            "--collector.dial-latency.server", "10.220.0.2", "--collector.dial-latency.neighbours", String(neighbours),
+                                            "--collector.dial-latency.interval", "1h", "--collector.dial-latency.timeout", "500ms"], in: client.name)
         let series = try settle(exporter) { series in
             series.value("dial_peers", [:]) == String(expected.count)
                 && expected.allSatisfy { Self.attempts(series, metric: "dial_duration_seconds", ["peer": $0]) == 1 }
@@ -176,6 +176,8 @@ final class ProbeIntegrationTests {
         #expect(series.value("dial_duration_seconds_count", ["peer": "10.230.0.4"]) == "1")
     }
 
+    /// Spelled with `--collector.dial.*`, the older spelling of `--collector.dial-latency.*`: it
+    /// still works.
     @Test func aTruncatedUDPAnswerIsAskedAgainOverTCPForDiscoveryAndCountedForProbes() throws {
         let exporter = try ExporterProcess(["--collectors", "dial-latency,dns", "--collector.dial.swarm-service", "many.test",
                                             "--collector.dial.server", "10.220.0.2", "--collector.dial.interval", "1h",

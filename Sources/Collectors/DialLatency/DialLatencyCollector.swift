@@ -13,7 +13,8 @@ public struct DialLatencyCollector: GlobalCollector {
     public static let name = "dial-latency"
     public static let summary = "Background TCP dials to peers (given, or the tasks of a Swarm service): connect latency and errors by reason."
     public static let enabledByDefault = true
-    public static let flagPrefix = "dial"
+    /// Its options were spelled `--collector.dial.*` before they took the collector's name.
+    public static let flagAliases = ["dial"]
     public static let options: [CollectorOption] = [
         .repeated("target", placeholder: "HOST:PORT", help: "A peer to dial; repeatable."),
         .value("swarm-service", placeholder: "NAME", help: "Discover peers as the A records of tasks.NAME (every task of a Swarm service) and dial each one but this node."),
@@ -56,7 +57,7 @@ public struct DialLatencyCollector: GlobalCollector {
     public init(configuration: CollectorConfiguration, environment: CollectorEnvironment) throws {
         targets = try configuration.strings("target").map { text in
             guard let endpoint = ProbeEndpoint(text) else {
-                throw CollectorConfigurationError("--collector.dial.target", "expects HOST:PORT, not \"\(text)\"")
+                throw CollectorConfigurationError("--collector.dial-latency.target", "expects HOST:PORT, not \"\(text)\"")
             }
             return endpoint
         }

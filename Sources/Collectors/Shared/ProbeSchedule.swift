@@ -1,7 +1,7 @@
 import ExporterCore
 
 /// The options every background prober shares: the DNS server it asks, how often it probes and
-/// how long one probe may take (`server`, `interval`, `timeout` under its own flag prefix).
+/// how long one probe may take (`server`, `interval`, `timeout` under its own name).
 struct ProbeSchedule: Sendable {
     /// nil: the first nameserver of /etc/resolv.conf.
     let server: ProbeEndpoint?
@@ -11,7 +11,7 @@ struct ProbeSchedule: Sendable {
     init(_ configuration: CollectorConfiguration) throws {
         if let text = configuration.string("server") {
             guard let endpoint = ProbeEndpoint(text, defaultPort: 53) else {
-                throw CollectorConfigurationError("--collector.\(configuration.flagPrefix).server", "expects IP or IP:PORT, not \"\(text)\"")
+                throw CollectorConfigurationError("--collector.\(configuration.collectorName).server", "expects IP or IP:PORT, not \"\(text)\"")
             }
             server = endpoint
         } else {
@@ -20,8 +20,8 @@ struct ProbeSchedule: Sendable {
         interval = configuration.duration("interval") ?? .seconds(15)
         timeout = configuration.duration("timeout") ?? .seconds(2)
         guard interval >= .milliseconds(100), timeout >= .milliseconds(10) else {
-            throw CollectorConfigurationError("--collector.\(configuration.flagPrefix).interval",
-                                              "and --collector.\(configuration.flagPrefix).timeout must be at least 100ms and 10ms")
+            throw CollectorConfigurationError("--collector.\(configuration.collectorName).interval",
+                                              "and --collector.\(configuration.collectorName).timeout must be at least 100ms and 10ms")
         }
     }
 

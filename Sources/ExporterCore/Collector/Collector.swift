@@ -7,17 +7,18 @@ public import Logging
 /// conforming type of the `Collectors` target in `CollectorRegistry.builtIn`: a new collector is one
 /// new folder with one type and no edit anywhere else.
 public protocol Collector: Sendable {
-    /// The name used by `--collectors` and in `--collector.<name>.<option>` flags.
+    /// The name used by `--collectors`, `--collector.<name>`, `--no-collector.<name>`,
+    /// `--collector.<name>.<option>` and the `collect[]` URL parameter.
     static var name: String { get }
     /// One line for `--help`.
     static var summary: String { get }
-    /// Whether the collector runs when `--collectors` is not given.
+    /// Whether the collector runs unless the command line chooses otherwise.
     static var enabledByDefault: Bool { get }
-    /// The collector's own flags, spelled `--collector.<flagPrefix>.<option>` on the command line.
+    /// The collector's own flags, spelled `--collector.<name>.<option>` on the command line.
     static var options: [CollectorOption] { get }
-    /// What its flags are spelled with after `--collector.`; the name unless a shorter one reads
-    /// better (`dial-latency` takes `--collector.dial.*`).
-    static var flagPrefix: String { get }
+    /// Other spellings of the name after `--collector.` and `--no-collector.`, kept so that
+    /// command lines written before a rename go on working (`dial-latency` was `dial` there).
+    static var flagAliases: [String] { get }
     /// Every family the collector may emit (documentation and `--print-metrics` come from here).
     static var metrics: [MetricDescriptor] { get }
 
@@ -27,7 +28,7 @@ public protocol Collector: Sendable {
 
 extension Collector {
     public static var options: [CollectorOption] { [] }
-    public static var flagPrefix: String { name }
+    public static var flagAliases: [String] { [] }
 }
 
 /// A collector that reads each network namespace through handles opened inside it.

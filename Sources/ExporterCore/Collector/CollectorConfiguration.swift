@@ -12,24 +12,21 @@ public struct CollectorConfiguration: Sendable {
     }
 
     public let collectorName: String
-    /// `--collector.<flagPrefix>.` (the collector's name unless it declares a shorter prefix).
-    public let flagPrefix: String
     /// Per declared option: every value of a repeatable one, the last given (or the default) of
     /// any other; empty when there is none.
     private let values: [String: [Value]]
 
     /// - Parameter values: the texts given per option name (`CollectorFlagParser`).
     /// - Throws: the first value that is not what its option declares.
-    public init(collectorName: String, flagPrefix: String? = nil, options: [CollectorOption], values given: [String: [String]] = [:]) throws(CollectorConfigurationError) {
+    public init(collectorName: String, options: [CollectorOption], values given: [String: [String]] = [:]) throws(CollectorConfigurationError) {
         self.collectorName = collectorName
-        self.flagPrefix = flagPrefix ?? collectorName
         var values: [String: [Value]] = [:]
         for option in options where values[option.name] == nil {
             let texts = given[option.name] ?? option.defaultValue.map { [$0] } ?? []
             // Of a single-value option only the last one counts (a command-line value wins over
             // the config file's), so only that one is converted.
             let counted = if case .repeatedValue = option.kind { texts } else { Array(texts.suffix(1)) }
-            let flag = "--collector.\(self.flagPrefix).\(option.name)"
+            let flag = "--collector.\(collectorName).\(option.name)"
             values[option.name] = try counted.map { text throws(CollectorConfigurationError) in try Self.convert(text, to: option.valueType, flag: flag) }
         }
         self.values = values

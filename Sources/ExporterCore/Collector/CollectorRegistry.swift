@@ -5,15 +5,25 @@ public struct CollectorRegistry: @unchecked Sendable {
     public let types: [any Collector.Type]
 
     public init(types: [any Collector.Type]) {
-        var seen: Set<String> = []
+        // Names and aliases share one space: `--collector.<either>` must name one collector.
+        var seen: Set<String> = [Self.disableDefaults]
         for type in types {
-            precondition(seen.insert(type.name).inserted, "two collectors are named \(type.name)")
-            precondition(type.flagPrefix == type.name || seen.insert("flags:" + type.flagPrefix).inserted, "two collectors share the flag prefix \(type.flagPrefix)")
+            for spelling in [type.name] + type.flagAliases {
+                precondition(seen.insert(spelling).inserted, "\(spelling) names two collectors, or is reserved")
+            }
+            precondition(!type.name.contains(".") && !type.name.contains("="), "collector names have no dot or equals sign: \(type.name)")
+            // `collectors.<name>.enabled` in --config.file turns a collector on or off.
+            precondition(!type.options.contains { $0.name == Self.enabledKey }, "\(type.name) declares an option named \(Self.enabledKey), which is reserved")
             precondition(type is any NamespaceCollector.Type || type is any GlobalCollector.Type,
                          "\(type.name) conforms to neither NamespaceCollector nor GlobalCollector")
         }
         self.types = types.sorted { $0.name < $1.name }
     }
+
+    /// `--collector.disable-defaults`: not a collector's name.
+    public static let disableDefaults = "disable-defaults"
+    /// The config file's key for turning a collector on or off: not an option's name.
+    public static let enabledKey = "enabled"
 
     public var names: [String] { types.map { $0.name } }
 
@@ -21,12 +31,12 @@ public struct CollectorRegistry: @unchecked Sendable {
         types.first { $0.name == name }
     }
 
-    /// The collector whose flags start `--collector.<prefix>.`.
-    public func type(flagPrefix prefix: String) -> (any Collector.Type)? {
-        types.first { $0.flagPrefix == prefix }
+    /// The collector named `spelling` after `--collector.` or `--no-collector.`: its name or an alias.
+    public func type(flagSpelling spelling: String) -> (any Collector.Type)? {
+        types.first { $0.name == spelling || $0.flagAliases.contains(spelling) }
     }
 
-    /// The collectors that run when `--collectors` is not given.
+    /// The collectors that run when the command line does not choose.
     public var defaultSet: [any Collector.Type] { types.filter { $0.enabledByDefault } }
 
     /// Resolves a `--collectors` value (comma separated names; nil for the default set).

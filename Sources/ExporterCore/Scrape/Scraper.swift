@@ -11,6 +11,8 @@ public final class Scraper: Sendable {
     private let selector: NamespaceSelector
     private let tracker: NamespaceTracker
     private let globalCollectors: [any GlobalCollector]
+    /// Every enabled collector's name, sorted (inactive global ones included: they are enabled).
+    public let collectorNames: [String]
     private let buildInfo: BuildInfo
     private let logger: Logger
     private let threadPool: NIOThreadPool
@@ -39,13 +41,15 @@ public final class Scraper: Sendable {
         self.selector = selector
         self.tracker = NamespaceTracker(collectors: namespaceCollectors, namespaces: namespaces)
         self.globalCollectors = globalCollectors.filter(\.isActive)
+        self.collectorNames = (namespaceCollectors.map { type(of: $0).name } + globalCollectors.map { type(of: $0).name }).sorted()
         self.buildInfo = buildInfo
         self.logger = logger
         self.threadPool = threadPool
     }
 
-    /// Collects everything, answering within `timeout` whatever the collectors do.
-    public func scrape(timeout: Duration) async -> MetricSink {
+    /// Collects everything `selection` asks for, answering within `timeout` whatever the
+    /// collectors do. Namespaces are refreshed and reported (`netns_up`) whatever the selection.
+    public func scrape(timeout: Duration, selection: ScrapeSelection = .all) async -> MetricSink {
         let deadline = ScrapeDeadline(ContinuousClock.now + timeout)
         defer { deadline.cancel() }
         var sink = MetricSink()
@@ -63,19 +67,19 @@ public final class Scraper: Sendable {
             if let bootTime = BootTime.current { sink.add(ExporterMetrics.startTime, [], stat.startTimeSeconds(bootTime: bootTime)) }
         }
 
-        let selection = selector.select()
-        reportUnreadableGlobs(selection)
+        let namespaces = selector.select()
+        reportUnreadableGlobs(namespaces)
         // In label order, so a namespace's place in it is its rank when the families are sorted.
-        let states = await tracker.refresh(selection.targets, logger: logger).sorted { $0.target.label < $1.target.label }
+        let states = await tracker.refresh(namespaces.targets, logger: logger).sorted { $0.target.label < $1.target.label }
         await withTaskGroup(of: Harvest.self) { group in
             for (rank, state) in states.enumerated() {
                 group.addTask {
-                    var harvest = await self.collect(state, deadline: deadline)
+                    var harvest = await self.collect(state, selection: selection, deadline: deadline)
                     harvest.rank = rank
                     return harvest
                 }
             }
-            for global in globalCollectors {
+            for global in globalCollectors where selection.includes(type(of: global).name) {
                 group.addTask { Harvest(status: await self.collect(global, deadline: deadline)) }
             }
             for await harvest in group {
@@ -99,13 +103,14 @@ public final class Scraper: Sendable {
         var collected: [MetricSink] = []
     }
 
-    private func collect(_ state: NamespaceState, deadline: ScrapeDeadline) async -> Harvest {
+    private func collect(_ state: NamespaceState, selection: ScrapeSelection, deadline: ScrapeDeadline) async -> Harvest {
         var sink = MetricSink()
         var harvest = Harvest(status: MetricSink())
         switch state {
         case .down(let target, _):
             sink.add(ExporterMetrics.netnsUp, [target.label], UInt64(0))
-        case .up(let target, let slots):
+        case .up(let target, let allSlots):
+            let slots = allSlots.filter { selection.includes($0.collectorName) }
             harvest.netns = [target.label]
             harvest.collected.reserveCapacity(slots.count)
             sink.add(ExporterMetrics.netnsUp, [target.label], UInt64(1))

@@ -1,10 +1,15 @@
+import ExporterCore
 import YAMLReader
 
 /// `--config.file`: collector options in YAML, for people who prefer a file to long command lines.
 ///
 /// ```yaml
 /// collectors:
+///   disable-defaults: true        # --collector.disable-defaults
+///   ipvs:
+///     enabled: true               # --collector.ipvs (false: --no-collector.ipvs)
 ///   proc:
+///     enabled: true
 ///     file:
 ///       - conntrack_count=sys/net/netfilter/nf_conntrack_count
 ///     fields: "Tcp_.*|Udp_.*"
@@ -12,10 +17,11 @@ import YAMLReader
 ///     host: [tasks.web, tasks.api]
 /// ```
 ///
-/// Keys under `collectors` are the collectors' flag prefixes and options, exactly as in
-/// `--collector.<prefix>.<option>`. The file is turned into those flags and put before the command
-/// line's, so it is validated the same way, a value given on the command line wins, and repeatable
-/// options add up.
+/// Keys under `collectors` are the collectors' names and options, exactly as in
+/// `--collector.<name>.<option>`; `enabled` and `disable-defaults` are the file's spelling of
+/// `--collector.<name>`, `--no-collector.<name>` and `--collector.disable-defaults`. The file is
+/// turned into those flags and put before the command line's, so it is validated the same way, a
+/// value or a toggle given on the command line wins, and repeatable options add up.
 enum ConfigFile {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -71,10 +77,20 @@ enum ConfigFile {
         }
         var arguments: [String] = []
         for collector in byCollector.entries.sorted(by: { $0.key < $1.key }) {
+            if collector.key == CollectorRegistry.disableDefaults {
+                let on = try switchValue(collector.value, key: "collectors.\(collector.key)", path: path)
+                arguments.append("--collector.\(collector.key)=\(on)")
+                continue
+            }
             guard case .mapping(let byOption) = collector.value else {
                 throw Failure(description: "--config.file \(path): collectors.\(collector.key) must be a mapping of options, found \(collector.value.kind)")
             }
             for option in byOption.entries.sorted(by: { $0.key < $1.key }) {
+                if option.key == CollectorRegistry.enabledKey {
+                    let on = try switchValue(option.value, key: "collectors.\(collector.key).\(option.key)", path: path)
+                    arguments.append("--collector.\(collector.key)=\(on)")
+                    continue
+                }
                 let values: [YAMLNode] = if case .sequence(let items) = option.value { items } else { [option.value] }
                 for single in values {
                     guard case .scalar(let scalar) = single, !scalar.isNull else {
@@ -85,6 +101,14 @@ enum ConfigFile {
             }
         }
         return arguments
+    }
+
+    /// `enabled` and `disable-defaults` take a plain boolean only.
+    private static func switchValue(_ node: YAMLNode, key: String, path: String) throws(Failure) -> Bool {
+        guard case .scalar(let scalar) = node, let on = scalar.bool else {
+            throw Failure(description: "--config.file \(path): \(key) must be true or false")
+        }
+        return on
     }
 
     /// A plain boolean in any of YAML's spellings becomes `true`/`false`, which the flag parser

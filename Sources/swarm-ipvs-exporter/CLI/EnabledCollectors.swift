@@ -2,7 +2,7 @@ import ArgumentParser
 import ExporterCore
 import Logging
 
-/// The collectors `--collectors` enabled, each made from its converted options.
+/// The collectors the command line chose (`CollectorChoice`), each made from its converted options.
 struct EnabledCollectors {
     private(set) var perNamespace: [any NamespaceCollector] = []
     private(set) var global: [any GlobalCollector] = []
@@ -13,7 +13,7 @@ struct EnabledCollectors {
         for type in types {
             let collector: any Collector
             do {
-                let configuration = try CollectorConfiguration(collectorName: type.name, flagPrefix: type.flagPrefix, options: type.options,
+                let configuration = try CollectorConfiguration(collectorName: type.name, options: type.options,
                                                                values: values[type.name] ?? [:])
                 collector = try type.init(configuration: configuration, environment: environment)
             } catch {

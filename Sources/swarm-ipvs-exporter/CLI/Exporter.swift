@@ -15,6 +15,8 @@ import WebSecurity
 /// config, Swarm names, collectors, scraper, HTTP server) and served until SIGTERM or SIGINT.
 struct Exporter {
     let command: ExporterCommand
+    /// The collectors to run (`CollectorChoice`).
+    let collectors: [any Collector.Type]
     /// The collectors' own flags, per collector and option (`CollectorFlagParser`).
     let collectorValues: [String: [String: [String]]]
 
@@ -30,7 +32,7 @@ struct Exporter {
         let swarm = makeSwarmNames(logger: logger)
         var environment = CollectorEnvironment(logger: logger)
         environment.swarm = swarm
-        let collectors = try EnabledCollectors(command.collectors, values: collectorValues, environment: environment)
+        let collectors = try EnabledCollectors(self.collectors, values: collectorValues, environment: environment)
         ResourceLimits.raiseOpenFileLimit(logger: logger)
         let webConfig = try loadWebConfig(logger: logger)
         collectors.warnAboutOptions(for: collectorValues.keys, logger: logger)

@@ -73,10 +73,12 @@ struct ExporterCommand: ParsableCommand {
             transform: NamespaceFlags.exclude)
     var namespaceExclude: NamePattern?
 
+    /// nil unless given: then the default set, changed by `--collector.<name>` and its kin
+    /// (`CollectorChoice`).
     @Option(name: .customLong("collectors"),
-            help: ArgumentHelp("Comma-separated collectors to run instead of the default set (see COLLECTORS above).", valueName: "names"),
+            help: ArgumentHelp("Comma-separated collectors to run instead of the default set (see COLLECTORS above); not together with --collector.<name>, --no-collector.<name> or --collector.disable-defaults.", valueName: "names"),
             transform: CollectorsFlag.select)
-    var collectors: [any Collector.Type] = Self.registry.defaultSet
+    var collectors: [any Collector.Type]?
 
     @Option(name: .customLong("docker.host"),
             help: ArgumentHelp("Docker Engine API for Swarm service names: unix:///PATH (used only while the socket exists) or tcp://HOST:PORT (plain HTTP, no TLS: a socket proxy that allows the GETs README lists).", valueName: "url", default: DockerFlags.defaultHost.description),

@@ -4,12 +4,31 @@ import SwarmDiscovery
 /// The parts of `--help` and `--print-metrics` that come from the collector registry.
 enum HelpText {
     static func discussion(registry: CollectorRegistry) -> String {
-        var out = "COLLECTORS (--collectors; * = enabled by default):\n"
+        var out = "COLLECTORS (* = enabled by default):\n"
         let width = registry.names.map(\.count).max() ?? 0
         for type in registry.types {
             let mark = type.enabledByDefault ? "*" : " "
             let scope = type is any GlobalCollector.Type ? " [global]" : ""
             out += "  \(mark) \(type.name.padding(width))  \(type.summary)\(scope)\n"
+        }
+        // ArgumentParser re-wraps lines wider than 80 columns: these stay narrower.
+        out += """
+
+            Choosing collectors, one way or the other (not both):
+              --collectors <names>          run exactly these (comma-separated)
+              --collector.<name>            turn one on (as node_exporter spells it)
+              --no-collector.<name>         turn one off
+              --collector.disable-defaults  start from none; --collector.<name> adds
+            One scrape can be narrowed to enabled collectors with the URL parameters
+            collect[]=<name> (repeatable) or exclude[]=<name>; an unknown name (in
+            collect[], also one not enabled) answers 400.
+
+            """
+        for type in registry.types {
+            for alias in type.flagAliases {
+                out += "--collector.\(alias) (in every collector flag) is the older spelling of\n"
+                out += "--collector.\(type.name) and still works.\n"
+            }
         }
         let optionTypes = registry.types.filter { !$0.options.isEmpty }
         if !optionTypes.isEmpty {
@@ -28,7 +47,7 @@ enum HelpText {
                     case (.flag, _), (_, nil): defaultText = ""
                     case (_, let value?): defaultText = value.count > 60 ? " (default: a built-in list, see README)" : " (default: \(value))"
                     }
-                    out += "  --collector.\(type.flagPrefix).\(option.name)\(value)\n      \(option.help)\(defaultText)\n"
+                    out += "  --collector.\(type.name).\(option.name)\(value)\n      \(option.help)\(defaultText)\n"
                 }
             }
         }

@@ -21,9 +21,14 @@ enum Main {
         }
         let split: CollectorFlagParser.Result
         do {
-            // A config file's collector options go first: the command line's come later and win.
-            let fromFile = try ConfigFile.path(in: arguments).map(ConfigFile.collectorArguments(fromFile:)) ?? []
-            split = try CollectorFlagParser(registry: ExporterCommand.registry).parse(fromFile + arguments)
+            // A config file's collector flags go first: the command line's come later and win.
+            let parser = CollectorFlagParser(registry: ExporterCommand.registry)
+            var fromFile = CollectorFlagParser.Result()
+            if let path = try ConfigFile.path(in: arguments) {
+                fromFile = try parser.parse(try ConfigFile.collectorArguments(fromFile: path))
+                fromFile.toggles = fromFile.toggles.attributed(to: "from --config.file \(path)")
+            }
+            split = fromFile.followed(by: try parser.parse(arguments))
         } catch {
             usageError("\(error)")
         }
@@ -39,6 +44,12 @@ enum Main {
         } catch {
             exitWith(FlagRefusal.carried(by: error)?.asValidationError ?? error)
         }
+        let collectors: [any Collector.Type]
+        do {
+            collectors = try CollectorChoice.resolve(list: command.collectors, toggles: split.toggles, registry: ExporterCommand.registry)
+        } catch {
+            usageError("\(error)")
+        }
         if let shortfall = ResourceLimits.addressSpaceShortfall() {
             StandardError.write("swarm-ipvs-exporter: \(shortfall)\n")
             exit(1)
@@ -48,7 +59,7 @@ enum Main {
             return
         }
         do {
-            try await Exporter(command: command, collectorValues: split.values).run()
+            try await Exporter(command: command, collectors: collectors, collectorValues: split.values).run()
         } catch {
             exitWith(error)
         }

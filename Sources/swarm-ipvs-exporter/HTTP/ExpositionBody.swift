@@ -16,7 +16,7 @@ enum ExpositionBody {
     ///   - hold: released once the body is written or abandoned (a cut connection), after which
     ///     free memory is given back: the families may have been the last copy.
     static func make(_ families: [MetricFamily], encoder: ExpositionEncoder, gzip: Bool, admission: ScrapeAdmission,
-                     hold: CollectionSharing<[MetricFamily]>.Hold) -> ResponseBody {
+                     hold: CollectionSharing<ScrapeSelection, [MetricFamily]>.Hold) -> ResponseBody {
         // The families are handed over to the writer, so that they are freed once written and
         // before the free memory is given back: held by the closure to its end, one scrape's
         // samples would stay resident as free heap until the next scrape.

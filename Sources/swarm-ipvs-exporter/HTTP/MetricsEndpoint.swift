@@ -6,21 +6,45 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Answers scrapes: negotiates the format, bounds concurrent scrapes, honours Prometheus' scrape
-/// timeout header, and compresses when the client allows it.
+/// Answers scrapes: narrows them to the collectors `collect[]`/`exclude[]` name, negotiates the
+/// format, bounds concurrent scrapes, honours Prometheus' scrape timeout header, and compresses
+/// when the client allows it.
 struct MetricsEndpoint: Sendable {
     let scraper: Scraper
     let maxConcurrentScrapes: Int
     let defaultTimeout: Duration
     let timeoutOffset: Duration
+    /// Every collector of the binary: a `collect[]` name among them is "not enabled", not "unknown".
+    let knownCollectors: [String]
     let inFlight = NIOLockedValueBox(0)
-    /// Scrapes at the same moment share one collection and one copy of its samples.
-    let collections = CollectionSharing<[MetricFamily]>()
+    /// Scrapes of the same collectors at the same moment share one collection and one copy of its
+    /// samples.
+    let collections = CollectionSharing<ScrapeSelection, [MetricFamily]>()
     let logger: Logger
+
+    init(scraper: Scraper, maxConcurrentScrapes: Int, defaultTimeout: Duration, timeoutOffset: Duration,
+         knownCollectors: [String] = ExporterCommand.registry.names, logger: Logger) {
+        self.scraper = scraper
+        self.maxConcurrentScrapes = maxConcurrentScrapes
+        self.defaultTimeout = defaultTimeout
+        self.timeoutOffset = timeoutOffset
+        self.knownCollectors = knownCollectors
+        self.logger = logger
+    }
 
     static let scrapeTimeoutHeader = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
 
     func respond(to request: Request) async -> Response {
+        let selection: ScrapeSelection
+        switch ScrapeFilter.selection(query: request.uri.query, enabled: scraper.collectorNames, known: knownCollectors) {
+        case .success(let chosen):
+            selection = chosen
+        case .failure(let refusal):
+            logger.debug("refusing a scrape's collector filter", metadata: ["reason": "\(refusal)"])
+            return Response(
+                status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "\(refusal)\n")))
+        }
         guard let admission = ScrapeAdmission.admit(inFlight, limit: maxConcurrentScrapes) else {
             logger.warning("too many concurrent scrapes; answering 503", metadata: ["limit": "\(maxConcurrentScrapes)"])
             return Response(
@@ -32,8 +56,8 @@ struct MetricsEndpoint: Sendable {
         let format = Self.format(for: request)
         let timeout = timeout(for: request)
         let scraper = self.scraper
-        let (families, source, hold) = await collections.value(deadline: .now + timeout) {
-            await scraper.scrape(timeout: timeout).sortedFamilies()
+        let (families, source, hold) = await collections.value(of: selection, deadline: .now + timeout) {
+            await scraper.scrape(timeout: timeout, selection: selection).sortedFamilies()
         }
         if source == .held {
             logger.debug("answered from a result still held by answers in flight (too many held)",
