@@ -247,37 +247,74 @@ def expression_checks(binary):
         check(not problems, f"metrics of {where}", "; ".join(problems) if problems else note)
 
 
+def haproxy_sockets(path):
+    """The paths of haproxy.cfg's `bind unix@PATH` lines and of its `server dockerd unix@PATH` line."""
+    binds, servers = [], []
+    for line in open(path):
+        words = line.split()
+        if len(words) >= 2 and words[0] == "bind" and words[1].startswith("unix@"):
+            binds.append(words[1][len("unix@"):])
+        if len(words) >= 3 and words[:2] == ["server", "dockerd"] and words[2].startswith("unix@"):
+            servers.append(words[2][len("unix@"):])
+    return binds, servers
+
+
 def socket_proxy_stack_checks(binary):
-    """compose/swarm-ipvs-exporter-socket-proxy.yml: the exporter without the socket, asking a
-    read-only proxy over an overlay network only the two services join."""
+    """compose/swarm-ipvs-exporter-socket-proxy.yml: the exporter without the Docker socket, asking
+    its own node's HAProxy over a unix socket in a node-local volume; otherwise the plain stack's."""
     doc = d.stack_config(d.SOCKET_PROXY_STACK)
     proxy, svc = doc["services"].get("docker-api", {}), doc["services"].get("exporter", {})
-    env = {k: str(v) for k, v in (proxy.get("environment") or {}).items()}
-    check(env.get("POST") == "0" and env.get("NETWORKS") == "1" and env.get("SERVICES") == "1",
-          "socket proxy: POST=0, NETWORKS=1, SERVICES=1 (the GETs the exporter makes)", str(env))
-    allowed = sorted(k for k, v in env.items() if v == "1")
-    check(set(allowed) <= {"NETWORKS", "SERVICES", "TASKS"}, "socket proxy: no other API section allowed", ", ".join(allowed))
-    sock = {v.get("target"): v for v in proxy.get("volumes", []) if isinstance(v, dict)}.get("/var/run/docker.sock", {})
-    check(sock.get("read_only") is True, "socket proxy: docker.sock mounted read-only")
-    check(not proxy.get("ports"), "socket proxy: no published port")
-    check(proxy.get("deploy", {}).get("mode") == "global", "socket proxy: deploy.mode global (beside every exporter)")
-    targets = {v.get("target") for v in svc.get("volumes", []) if isinstance(v, dict)}
-    check("/var/run/docker.sock" not in targets, "socket-proxy exporter: no docker.sock mount")
+    image = proxy.get("image", "")
+    check(re.fullmatch(r"haproxy:\d+\.\d+[\w.-]*", image), "socket proxy: the official haproxy image, a pinned release line", image)
+    check(proxy.get("deploy", {}).get("mode") == "global", "socket proxy: deploy.mode global (one on every node, beside its exporter)")
+    check(not proxy.get("ports") and proxy.get("deploy", {}).get("endpoint_mode") == "dnsrr",
+          "socket proxy: no published port, no virtual IP (endpoint_mode dnsrr)")
+    check("ALL" in proxy.get("cap_drop", []) and not proxy.get("cap_add") and not proxy.get("privileged"),
+          "socket proxy: every capability dropped")
+    configs = {c.get("target"): doc.get("configs", {}).get(c.get("source"), {}).get("file", "") for c in proxy.get("configs", [])}
+    shipped = configs.get("/usr/local/etc/haproxy/haproxy.cfg", "")
+    check(shipped and os.path.isfile(shipped) and os.path.samefile(shipped, d.DOCKER_API_PROXY_CFG),
+          "socket proxy: compose/docker-api-proxy/haproxy.cfg is its /usr/local/etc/haproxy/haproxy.cfg", str(configs))
+    binds, servers = haproxy_sockets(d.DOCKER_API_PROXY_CFG)
+    check(len(binds) == 1 and len(servers) == 1, "haproxy.cfg: one `bind unix@…` and one `server dockerd unix@…`",
+          f"binds {binds}, servers {servers}")
+    bind = binds[0] if binds else ""
+    proxy_mounts = {v.get("target"): v for v in proxy.get("volumes", []) if isinstance(v, dict)}
+    sock = proxy_mounts.get(servers[0] if servers else "", {})
+    check(sock.get("type") == "bind" and sock.get("source") == "/var/run/docker.sock" and sock.get("read_only") is True,
+          "socket proxy: haproxy.cfg's server is the host's /var/run/docker.sock, mounted read-only", str(servers))
+    shared = proxy_mounts.get(os.path.dirname(bind), {})
+    volume = doc.get("volumes", {}).get(shared.get("source"), None)
+    # A local volume with no driver_opts is a directory of each node's own Docker: the two tasks on
+    # one node share it, and no other node's task sees it.
+    check(shared.get("type") == "volume" and volume is not None and volume.get("driver", "local") == "local"
+          and not volume.get("driver_opts") and not volume.get("external"),
+          "socket proxy: haproxy.cfg binds its socket in a node-local volume mounted there", f"bind {bind}, mount {shared}, volume {volume}")
+    exporter_mounts = {v.get("target"): v for v in svc.get("volumes", []) if isinstance(v, dict)}
+    check("/var/run/docker.sock" not in exporter_mounts
+          and not any(v.get("source") == "/var/run/docker.sock" for v in exporter_mounts.values()),
+          "socket-proxy exporter: no docker.sock mount")
+    same_volume = [v for v in exporter_mounts.values() if v.get("type") == "volume" and v.get("source") == shared.get("source")]
+    check(len(same_volume) == 1 and same_volume[0].get("read_only") is True,
+          "socket-proxy exporter: the proxy's volume mounted read-only", str(same_volume))
     command = d.exporter_command(d.SOCKET_PROXY_STACK)
     hosts = [a.split("=", 1)[1] for a in command if a.startswith("--docker.host=")]
-    check(len(hosts) == 1 and hosts[0].startswith("tcp://") and not any(a.startswith("--docker.socket") for a in command),
-          "socket-proxy exporter: --docker.host tcp://… and no --docker.socket", str(hosts))
-    shared = set(proxy.get("networks") or {}) & set(svc.get("networks") or {})
-    nets = doc.get("networks", {})
-    # docker stack config leaves out attachable: false (the default), so: not attachable.
-    check(any(nets.get(n, {}).get("driver") == "overlay" and not nets.get(n, {}).get("attachable") for n in shared),
-          "socket proxy and exporter share an overlay network that is not attachable", str(sorted(shared)))
+    wanted = f"unix://{os.path.join(same_volume[0]['target'], os.path.basename(bind))}" if same_volume and bind else "?"
+    check(hosts == [wanted] and not any(a.startswith("--docker.socket") or a == "--no-docker" for a in command),
+          "socket-proxy exporter: --docker.host is the proxy's socket in its mount, and no --docker.socket", f"{hosts} vs {wanted}")
     known = d.help_flags(binary)
     unknown = [flag for flag, _ in d.split_flags(command) if flag not in known]
     check(not unknown, "socket-proxy exporter: every flag of the command is in the binary's --help", ", ".join(unknown))
     plain = d.stack_config(d.EXPORTER_STACK)["services"]["exporter"]
-    same = [k for k in ("cap_add", "cap_drop", "ports", "stop_grace_period") if svc.get(k) != plain.get(k)]
-    check(not same, "socket-proxy exporter: capabilities, ports and grace period as in swarm-ipvs-exporter.yml", ", ".join(same))
+    plain_command = [a for a in plain.get("command", []) if not a.startswith("--docker.socket=")]
+    proxy_command = [a for a in svc.get("command", []) if not a.startswith("--docker.host=")]
+    plain_mounts = [v for v in plain.get("volumes", []) if v.get("source") != "/var/run/docker.sock"]
+    proxy_exporter_mounts = [v for v in svc.get("volumes", []) if v not in same_volume]
+    differ = [k for k in set(plain) | set(svc) if k not in ("command", "volumes") and plain.get(k) != svc.get(k)]
+    differ += ["command"] if plain_command != proxy_command else []
+    differ += ["volumes"] if plain_mounts != proxy_exporter_mounts else []
+    check(not differ, "socket-proxy exporter: the same service as in swarm-ipvs-exporter.yml but for the Docker socket",
+          "differs: " + ", ".join(sorted(differ)) if differ else "")
 
 
 def main():

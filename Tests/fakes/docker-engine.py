@@ -8,13 +8,13 @@ instead of the unix socket SOCKET, as a socket proxy in front of dockerd would.
 
 GET /networks lists the ingress network and N overlay networks; GET /networks/<id> answers the
 verbose detail after --delay seconds (the ingress network and every overlay network carry S
-services of T tasks each; 2,000 x 10 is about 6.5 MB); GET /services lists the services. Every
-request is appended to SOCKET.log as "<time> <target>". --framing: "length" (HTTP/1.0 with a
+services of T tasks each; 2,000 x 10 is about 6.5 MB); GET /services lists the services. A path
+may start with an API version (/v1.41/networks), as dockerd's may. Every request is appended to SOCKET.log as "<time> <target>". --framing: "length" (HTTP/1.0 with a
 Content-Length, the default), "close" (HTTP/1.0 without one, ended by closing the connection: what
 dockerd's Go server sends an HTTP/1.0 client for a large answer), or "chunked" (HTTP/1.1,
 Transfer-Encoding: chunked, 64 KiB chunks with an extension each).
 """
-import argparse, json, os, socket, threading, time
+import argparse, json, os, re, socket, threading, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("socket")
@@ -98,6 +98,7 @@ def serve(connection):
         with log_lock, open(options.socket + ".log", "a") as log:
             log.write("%.3f %s\n" % (time.time(), target))
         path = target.split("?", 1)[0]
+        path = re.sub(r"^/v[0-9]+\.[0-9]+(?=/)", "", path)  # an API version, as dockerd takes it
         if path == "/networks":
             answer(connection, "200 OK", json.dumps(networks).encode())
         elif path.startswith("/networks/"):
