@@ -9,8 +9,9 @@ metric of `swarm-ipvs-exporter --print-metrics` (plus Tests/deploy/pending-metri
 exists) with exactly the label names the binary declares, and values that put the routing mesh in
 trouble, so every query returns data and every alert of compose/prometheus/alerts.yml goes
 pending:
-  ipvs_service_backends_weighted 0, ipvs_backend_weight 0, conntrack 95% full, netns_up 0,
-  a collector failing, dial and DNS errors growing faster than successes.
+  ipvs_service_backends_weighted 0 (and 2 on a second fwmark of the same service), ipvs_backend_weight
+  0, every mesh consistency count 1 and a 15-minute drain, conntrack 95% full, netns_up 0, a
+  collector failing, dial and DNS errors growing faster than successes.
 Counters grow at every scrape so rate() is not zero.
 
   synthetic_exporter.py PORT EXPORTER_BINARY     (serves /metrics on 127.0.0.1:PORT until killed)
@@ -41,7 +42,18 @@ GAUGE_VALUES = {
     "swarm_ipvs_exporter_scrape_collector_success": 0,
     "ipvs_timeout_seconds": 900,
     "dial_peers": 2,
+    "ipvs_swarm_stale_backends": 1,
+    "ipvs_swarm_missing_backends": 1,
+    "ipvs_swarm_unclaimed_services": 1,
+    "ipvs_swarm_unprogrammed_services": 1,
+    "ipvs_swarm_longest_drain_seconds": 900,
 }
+# Label values of one metric that differ from LABEL_VALUES: the view age is of another namespace,
+# so ingress_sbox counts as a namespace without a Docker view (SwarmBackendStaleWeightZero fires).
+LABEL_OVERRIDES = {"ipvs_swarm_view_age_seconds": {"netns": "lb_synthetic"}}
+# A second series of a metric (label changes, value): two fwmarks of "web" with different weighted
+# backend counts, as two nodes that disagree (SwarmNodesDisagreeOnBackends fires).
+EXTRA_SERIES = {"ipvs_service_backends_weighted": ({"fwmark": "257"}, 2)}
 # Counters per scrape (errors outgrow the successes of dial and dns: the alert ratios are > 0.1).
 COUNTER_STEP = {"dial_errors_total": 5, "dns_lookup_errors_total": 5}
 BUCKETS = ["0.0005", "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1", "+Inf"]
@@ -50,8 +62,9 @@ lock = threading.Lock()
 scrapes = [0]
 
 
-def labels_text(names, extra=None):
-    pairs = [(n, LABEL_VALUES.get(n, "x")) for n in names] + list((extra or {}).items())
+def labels_text(names, extra=None, override=None):
+    values = dict(LABEL_VALUES, **(override or {}))
+    pairs = [(n, values.get(n, "x")) for n in names] + list((extra or {}).items())
     if not pairs:
         return ""
     return "{" + ",".join(f'{n}="{v}"' for n, v in pairs) + "}"
@@ -67,7 +80,10 @@ def exposition(metrics, k):
         if mtype == "counter":
             out.append(f"{name}{labels_text(labels)} {k * COUNTER_STEP.get(name, 10)}")
         elif mtype == "gauge":
-            out.append(f"{name}{labels_text(labels)} {GAUGE_VALUES.get(name, 1)}")
+            out.append(f"{name}{labels_text(labels, override=LABEL_OVERRIDES.get(name))} {GAUGE_VALUES.get(name, 1)}")
+            if name in EXTRA_SERIES:
+                changes, value = EXTRA_SERIES[name]
+                out.append(f"{name}{labels_text(labels, override=changes)} {value}")
         else:
             for i, le in enumerate(BUCKETS):
                 out.append(f"{name}_bucket{labels_text(labels, {'le': le})} {k * min(i + 1, 4)}")
