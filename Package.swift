@@ -154,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "ipvs-scrape-bench",
             dependencies: [
-                "Collectors", "ExporterCore", "Netlink", "CNetlink",
+                "Collectors", "ExporterCore", "Netlink", "CNetlink", "SwarmDiscovery",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -2,6 +2,7 @@ import Collectors
 import ExporterCore
 import Logging
 import Netlink
+import SwarmDiscovery
 
 // ipvs-scrape-bench: the exporter's own (user-space) share of an IPVS scrape, without a kernel.
 //
@@ -10,7 +11,10 @@ import Netlink
 // Replays a synthesized table (SyntheticIPVSReplies) through the same steps a scrape of one
 // namespace takes after the netlink replies arrived: parse the table, record the samples, merge
 // them under the namespace's label, sort and encode as text 0.0.4. Prints the median time of each
-// step. Deterministic, so it can also run under `perf record` for a profile.
+// step. Deterministic, so it can also run under `perf record` for a profile. The step
+// "consistency" is the mesh consistency check against a Docker view that names every fwmark and
+// lists every backend as a task (what a scrape adds on a Swarm node; nothing is wrong, so every
+// backend is looked up and none reported).
 //
 //   ipvs-scrape-bench --live [ITERATIONS]
 //
@@ -39,11 +43,14 @@ let collector = try IPVSCollector(
     configuration: CollectorConfiguration(collectorName: IPVSCollector.name, options: IPVSCollector.options, values: [:]),
     environment: CollectorEnvironment(logger: Logger(label: "ipvs-scrape-bench")))
 
-let steps = [live ? "read" : "parse", "record", "merge", "sort", "encode", "total"]
+let steps = [live ? "read" : "parse", "record", "consistency", "merge", "sort", "encode", "total"]
 var timings = Array(repeating: [Duration](), count: steps.count)
 var bytes = 0
 var series = 0
 let clock = ContinuousClock()
+var memory = MeshMemory()
+// Docker's view is read by the background refresh, not by the scrape: built once, outside the timing.
+let benchView = MeshBench.view(of: try readTable(), readAt: clock.now)
 for _ in 0..<iterations {
     let start = clock.now
     let table = try readTable()
@@ -51,6 +58,8 @@ for _ in 0..<iterations {
     var partial = MetricSink()
     collector.record(table, swarm: nil, into: &partial)
     let recorded = clock.now
+    _ = MeshConsistency.check(kernel: KernelLoadBalancer(table), view: benchView, memory: &memory, now: clock.now)
+    let checked = clock.now
     var scrape = MetricSink()
     scrape.merge(partial, prefixLabels: ["netns"], values: ["swbench-ipvs"])
     let merged = clock.now
@@ -66,7 +75,7 @@ for _ in 0..<iterations {
     }
     let encoded = clock.now
     series = scrape.sampleCount
-    for (index, duration) in [parsed - start, recorded - parsed, merged - recorded, sorted - merged, encoded - sorted, encoded - start].enumerated() {
+    for (index, duration) in [parsed - start, recorded - parsed, checked - recorded, merged - checked, sorted - merged, encoded - sorted, encoded - start].enumerated() {
         timings[index].append(duration)
     }
 }
@@ -75,6 +84,23 @@ print("ipvs-scrape-bench: \(live ? "the namespace's table" : "\(services) servic
 for (step, durations) in zip(steps, timings) {
     let median = durations.sorted()[durations.count / 2]
     print("  \(step.padding(6)) \(String(Int((median / .microseconds(1)).rounded()) / 1000)) ms")
+}
+
+/// A Docker view that agrees with the table: a service per fwmark, a task per backend.
+enum MeshBench {
+    static func view(of table: IPVSTable, readAt: ContinuousClock.Instant) -> SwarmSnapshot.LoadBalancer {
+        var view = SwarmSnapshot.LoadBalancer()
+        view.readAt = readAt
+        for entry in table.entries {
+            guard let mark = entry.service.firewallMark else { continue }
+            let name = "service-\(mark)"
+            view.serviceByFirewallMark[mark] = name
+            for destination in entry.destinations {
+                view.tasks.append(.init(service: name, address: destination.address.description, name: name + ".task", node: "10.0.0.1"))
+            }
+        }
+        return view
+    }
 }
 
 extension String {

@@ -22,30 +22,32 @@ public enum MeshConsistency {
     public static func check(kernel: KernelLoadBalancer, view: SwarmSnapshot.LoadBalancer,
                              memory: inout MeshMemory, now: ContinuousClock.Instant) -> MeshReport {
         let claimed = view.serviceByFirewallMark
-        var tasksByService: [String: [SwarmSnapshot.Task]] = [:]
-        for task in view.tasks { tasksByService[task.service, default: []].append(task) }
+        // Each service's tasks by address, built once: both passes below look tasks up by address.
+        var tasksByService: [String: [String: SwarmSnapshot.Task]] = [:]
+        for task in view.tasks where tasksByService[task.service]?[task.address] == nil {
+            tasksByService[task.service, default: [:]][task.address] = task
+        }
 
         // What disagrees now, before weighing it against the time the view was read.
         var seen: Set<MeshFinding> = []
         var drains: Set<MeshMemory.DrainKey> = []
         for (mark, name) in claimed {
-            let tasks = tasksByService[name] ?? []
+            let listed = tasksByService[name] ?? [:]
             guard let backends = kernel.backendsByFirewallMark[mark] else {
                 seen.insert(.unprogrammedService(service: name, fwmark: mark))
-                for task in tasks { seen.insert(.missingBackend(service: name, fwmark: mark, address: task.address)) }
+                for address in listed.keys { seen.insert(.missingBackend(service: name, fwmark: mark, address: address)) }
                 continue
             }
-            let listed = Set(tasks.map(\.address))
-            let programmed = Set(backends.map(\.address))
             for backend in backends {
                 if backend.weight == 0 {
                     drains.insert(.init(fwmark: mark, address: backend.address))
-                } else if !listed.contains(backend.address) {
+                } else if listed[backend.address] == nil {
                     seen.insert(.staleBackend(service: name, fwmark: mark, address: backend.address))
                 }
             }
-            for task in tasks where !programmed.contains(task.address) {
-                seen.insert(.missingBackend(service: name, fwmark: mark, address: task.address))
+            let programmed = Set(backends.map(\.address))
+            for address in listed.keys where !programmed.contains(address) {
+                seen.insert(.missingBackend(service: name, fwmark: mark, address: address))
             }
         }
         for mark in kernel.backendsByFirewallMark.keys where claimed[mark] == nil { seen.insert(.unclaimedMark(mark)) }
@@ -59,8 +61,7 @@ public enum MeshConsistency {
 
         var services: [MeshReport.Service] = []
         for (mark, name) in claimed {
-            let tasks = tasksByService[name] ?? []
-            let taskAt = Dictionary(tasks.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+            let taskAt = tasksByService[name] ?? [:]
             let backends = (kernel.backendsByFirewallMark[mark] ?? []).map { backend -> MeshReport.Backend in
                 let task = taskAt[backend.address]
                 let state: MeshReport.Backend.State
@@ -76,10 +77,9 @@ public enum MeshConsistency {
             }
             services.append(.init(
                 name: name, fwmark: mark, programmed: kernel.backendsByFirewallMark[mark] != nil,
-                backends: backends.sorted { AddressOrder.precedes($0.address, $1.address) },
-                missing: tasks.filter { confirmed(.missingBackend(service: name, fwmark: mark, address: $0.address)) }
-                    .sorted { AddressOrder.precedes($0.address, $1.address) },
-                listedTasks: tasks.count))
+                backends: backends,
+                missing: AddressOrder.sorted(taskAt.values.filter { confirmed(.missingBackend(service: name, fwmark: mark, address: $0.address)) }, by: \.address),
+                listedTasks: taskAt.count))
         }
         services.sort { ($0.name, $0.fwmark) < ($1.name, $1.fwmark) }
 
@@ -120,4 +120,10 @@ public enum AddressOrder {
     }
 
     public static func precedes(_ first: String, _ second: String) -> Bool { key(first) < key(second) }
+
+    /// `elements` in the order of their addresses, each key computed once.
+    public static func sorted<Element>(_ elements: [Element], by address: (Element) -> String) -> [Element] {
+        guard elements.count > 1 else { return elements }
+        return elements.map { (key(address($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
 }

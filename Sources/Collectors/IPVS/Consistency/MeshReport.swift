@@ -29,7 +29,8 @@ public struct MeshReport: Sendable, Equatable {
         public var fwmark: UInt32
         /// Whether the kernel has an IPVS service with this mark here.
         public var programmed: Bool
-        /// The kernel's backends of the mark, in address order.
+        /// The kernel's backends of the mark, in the kernel's order (a scrape only counts them;
+        /// `inspect` sorts what it shows).
         public var backends: [Backend]
         /// Tasks Docker lists for the service here that have no backend (confirmed).
         public var missing: [SwarmSnapshot.Task]
