@@ -41,7 +41,7 @@ struct Exporter {
         let threadPool = NIOThreadPool(numberOfThreads: 4)
         threadPool.start()
         let selector = NamespaceSelector(patterns: command.namespacePatterns,
-                                         filter: NameFilter(include: command.namespaceInclude, exclude: command.namespaceExclude))
+                                         filter: command.namespaceFilter.filter)
         let scraper = Scraper(
             selector: selector, namespaceCollectors: collectors.perNamespace, globalCollectors: collectors.global,
             buildInfo: ExporterCommand.buildInfo, logger: logger, threadPool: threadPool, metricSources: swarm.map { [$0] } ?? [])

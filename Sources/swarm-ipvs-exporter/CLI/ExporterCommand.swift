@@ -63,15 +63,7 @@ struct ExporterCommand: ParsableCommand {
             transform: NamespaceFlags.path)
     var namespacePaths: [String] = []
 
-    @Option(name: .customLong("namespace-include"),
-            help: ArgumentHelp("Only namespaces whose base name matches this regular expression (whole name).", valueName: "regex"),
-            transform: NamespaceFlags.include)
-    var namespaceInclude: NamePattern?
-
-    @Option(name: .customLong("namespace-exclude"),
-            help: ArgumentHelp("Skip namespaces whose base name matches this regular expression; wins over --namespace-include.", valueName: "regex"),
-            transform: NamespaceFlags.exclude)
-    var namespaceExclude: NamePattern?
+    @OptionGroup var namespaceFilter: NamespaceFilterOptions
 
     /// nil unless given: then the default set, changed by `--collector.<name>` and its kin
     /// (`CollectorChoice`).

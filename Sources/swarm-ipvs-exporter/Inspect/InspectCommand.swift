@@ -31,15 +31,7 @@ struct InspectCommand: ParsableCommand {
             transform: NamespaceFlags.path)
     var namespacePaths: [String] = []
 
-    @Option(name: .customLong("namespace-include"),
-            help: ArgumentHelp("Only namespaces whose base name matches this regular expression (whole name).", valueName: "regex"),
-            transform: NamespaceFlags.include)
-    var namespaceInclude: NamePattern?
-
-    @Option(name: .customLong("namespace-exclude"),
-            help: ArgumentHelp("Skip namespaces whose base name matches this regular expression.", valueName: "regex"),
-            transform: NamespaceFlags.exclude)
-    var namespaceExclude: NamePattern?
+    @OptionGroup var namespaceFilter: NamespaceFilterOptions
 
     @Option(name: .customLong("service"), help: ArgumentHelp("Only this Swarm service (repeatable).", valueName: "name"))
     var services: [String] = []

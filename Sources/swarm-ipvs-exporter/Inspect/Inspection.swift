@@ -23,7 +23,7 @@ struct Inspection {
     }
 
     func run() async -> Outcome {
-        let filter = NameFilter(include: command.namespaceInclude, exclude: command.namespaceExclude)
+        let filter = command.namespaceFilter.filter
         let targets = NamespaceSelector(patterns: command.namespacePatterns, filter: filter).targets()
 
         let first = await Self.readTables(targets)
