@@ -8,9 +8,9 @@ import ExporterCore
 /// `:PORT` means every address of both families, as in node_exporter. On Linux one IPv6 socket
 /// bound to `::` takes IPv4 connections too (as `::ffff:a.b.c.d`) unless the host makes IPv6
 /// sockets IPv6-only (`net.ipv6.bindv6only = 1`, then `0.0.0.0` is bound beside it); a kernel
-/// without IPv6 (`ipv6.disable=1`: no AF_INET6 sockets at all) gets `0.0.0.0` alone. A namespace
-/// whose IPv6 is only switched off (`disable_ipv6`, what Docker does for containers without IPv6
-/// networks) still binds `::`, and IPv4 clients reach it.
+/// without IPv6 (`ipv6.disable=1`: no AF_INET6 sockets at all) gets `0.0.0.0` alone, and so does a
+/// namespace where `::` does not resolve because no IPv6 address is configured (`disable_ipv6`,
+/// what Docker does for containers without IPv6 networks).
 enum ListeningSockets {
     /// What the kernel offers IPv6 sockets.
     enum IPv6Support: Equatable, Sendable {
@@ -33,6 +33,16 @@ enum ListeningSockets {
             // The socket's own default is the truth (it follows the namespace's bindv6only).
             let asked = getsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &only, &size)
             close(descriptor)
+            // The server resolves "::" as NIO does, with getaddrinfo and no hints, which means
+            // AI_ADDRCONFIG: where no IPv6 address is configured (a Docker container without an
+            // IPv6 network: its namespace has disable_ipv6 set) "::" does not resolve
+            // (EAI_ADDRFAMILY), though an IPv6 socket can be made. Found in the lab's containers.
+            var found: UnsafeMutablePointer<addrinfo>?
+            let resolved = getaddrinfo("::", "0", nil, &found)
+            if let found { freeaddrinfo(found) }
+            guard resolved == 0 else {
+                return .absent("\"::\" does not resolve here (getaddrinfo: \(String(cString: gai_strerror(resolved)))): no IPv6 address is configured")
+            }
             return asked == 0 && only != 0 ? .separate : .dualStack
         }
     }
