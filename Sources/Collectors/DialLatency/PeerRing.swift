@@ -10,38 +10,17 @@ enum PeerRing {
     ///   - own: this node's addresses, which are never dialled.
     ///   - neighbours: how many to take; 0 takes all.
     static func select(_ addresses: [String], own: Set<String>, neighbours: Int) -> [String] {
-        let ring = Array(Set(addresses)).sorted(by: precedes)
+        let ring = Array(Set(addresses)).sorted(by: AddressOrder.precedes)
         let others = ring.filter { !own.contains($0) }
         guard neighbours > 0, neighbours < others.count else { return others }
         // Start after this node's place on the ring (its lowest own address that is on it).
         let start: Int
-        if let mine = ring.filter(own.contains).first, let index = others.firstIndex(where: { precedes(mine, $0) }) {
+        if let mine = ring.filter(own.contains).first, let index = others.firstIndex(where: { AddressOrder.precedes(mine, $0) }) {
             start = index
         } else {
             start = 0
         }
         return (0..<neighbours).map { others[(start + $0) % others.count] }
-    }
-
-    /// Numeric order for IPv4 addresses, text order otherwise.
-    static func precedes(_ a: String, _ b: String) -> Bool {
-        switch (ipv4(a), ipv4(b)) {
-        case let (x?, y?): return x < y
-        case (_?, nil): return true
-        case (nil, _?): return false
-        case (nil, nil): return a < b
-        }
-    }
-
-    static func ipv4(_ text: String) -> UInt32? {
-        let parts = text.split(separator: ".")
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard let octet = UInt8(part) else { return nil }
-            value = value << 8 | UInt32(octet)
-        }
-        return value
     }
 
     /// Every address of this network namespace's interfaces.

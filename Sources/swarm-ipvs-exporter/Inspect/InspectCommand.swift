@@ -60,7 +60,7 @@ struct InspectCommand: ParsableCommand {
     var dockerTimeout: Duration = .seconds(10)
 
     /// The routing mesh and every overlay network's load balancer: what an operator asks about.
-    static let defaultPaths = ["/var/run/docker/netns/ingress_sbox", "/var/run/docker/netns/lb_*"]
+    static let defaultPaths = [NamespaceFlags.defaultPath, "/var/run/docker/netns/lb_*"]
 
     var namespacePatterns: [String] { namespacePaths.isEmpty ? Self.defaultPaths : namespacePaths }
 

@@ -19,14 +19,14 @@ enum InspectionJoin {
             let before = earlier?.entries.first { $0.service.sameIdentity(as: service) }
             let elapsed = inspected.elapsed
             let states = service.firewallMark.flatMap { reported[$0] }
-            let backends = entry.destinations.map { destination -> InspectedNamespace.Backend in
+            let backends = AddressOrder.sorted(entry.destinations.map { destination -> InspectedNamespace.Backend in
                 let previous = before?.destinations.first { $0.address == destination.address && $0.port == destination.port }
                 let judged = states?.backends.first { $0.address == destination.address.description }
                 return .init(address: destination.address.description, port: destination.port, weight: destination.weight,
                              activeConnections: destination.activeConnections, inactiveConnections: destination.inactiveConnections,
                              counters: .init(destination.statistics, before: previous?.statistics, over: elapsed),
                              task: judged?.task, state: judged?.state)
-            }.sorted { AddressOrder.precedes($0.address, $1.address) }
+            }, by: \.address)
             shown.append(.init(
                 kernelName: kernelName, fwmark: service.firewallMark, swarmName: name,
                 virtualIP: service.firewallMark.flatMap { view?.virtualIPByFirewallMark[$0] },

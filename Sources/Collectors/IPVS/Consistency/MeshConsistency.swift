@@ -110,20 +110,3 @@ extension MeshFinding {
         }
     }
 }
-
-/// Addresses in numeric order (10.0.0.9 before 10.0.0.10), as ipvsadm shows them.
-public enum AddressOrder {
-    public static func key(_ address: String) -> String {
-        let parts = address.split(separator: ".")
-        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return address }
-        return parts.map { String(repeating: "0", count: 3 - $0.count) + $0 }.joined(separator: ".")
-    }
-
-    public static func precedes(_ first: String, _ second: String) -> Bool { key(first) < key(second) }
-
-    /// `elements` in the order of their addresses, each key computed once.
-    public static func sorted<Element>(_ elements: [Element], by address: (Element) -> String) -> [Element] {
-        guard elements.count > 1 else { return elements }
-        return elements.map { (key(address($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-    }
-}
