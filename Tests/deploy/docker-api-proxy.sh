@@ -32,12 +32,8 @@ engine_pid=""
 haproxy_pid=""
 exporter_pid=""
 cleanup() {
-  for pid in $exporter_pid $haproxy_pid $engine_pid; do
-    kill "$pid" 2>/dev/null || continue
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
+  # shellcheck disable=SC2086  # each variable may hold several PIDs
+  stop_processes $exporter_pid $haproxy_pid $engine_pid
   rm -rf "$work"
 }
 trap cleanup EXIT

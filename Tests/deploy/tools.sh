@@ -67,6 +67,16 @@ find_exporter_bin() {
   export EXPORTER_BIN
 }
 
+stop_processes() {  # PID...: SIGTERM each, up to 5 s to end, then SIGKILL; empty words are skipped
+  local pid
+  for pid in "$@"; do
+    kill "$pid" 2>/dev/null || continue
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+}
+
 free_port() {  # a TCP port free on 127.0.0.1 right now
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
