@@ -44,19 +44,25 @@ extension DockerEngine {
     }
 
     static func tasks(_ bytes: UnsafeRawBufferPointer, problems: inout [String]) throws -> [SwarmTask] {
-        var reader = JSONReader(bytes)
         var tasks: [SwarmTask] = []
+        try self.tasks(bytes, problems: &problems) { tasks.append($0) }
+        return tasks
+    }
+
+    /// Hands each usable task to `each` as it is read, keeping none: a `/tasks` answer is large,
+    /// and a list of every task's ids would only be joined and dropped again.
+    static func tasks(_ bytes: UnsafeRawBufferPointer, problems: inout [String], each: (SwarmTask) -> Void) throws {
+        var reader = JSONReader(bytes)
         try reader.beginArray("the task list")
         var index = 0
         while try reader.nextElement() {
             defer { index += 1 }
             let what = "task #\(index) of the list"
             if let task = try entry(&reader, &problems, what, { reader, problems in try swarmTask(&reader, what, &problems) }) {
-                tasks.append(task)
+                each(task)
             }
         }
         try reader.end()
-        return tasks
     }
 
     private static func swarmTask(_ reader: inout JSONReader, _ what: String, _ problems: inout [String]) throws -> SwarmTask {

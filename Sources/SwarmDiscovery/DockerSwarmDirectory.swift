@@ -314,21 +314,25 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         return snapshot
     }
 
-    /// On a manager: `/tasks` desired running and `/nodes`, kept as the last good answers with the
+    /// On a manager: `/nodes` and `/tasks` desired running, joined and kept as the last good answers with the
     /// services just read. A failure of either is one problem (counted; the last good answers stay,
     /// growing older), not a failed refresh: the network view is compared as before.
     private func readManagerAnswers(services: [DockerEngine.Service], _ deadline: ContinuousClock.Instant,
                                     _ cancellation: EngineHTTPClient.Cancellation?, problems: inout [String]) throws {
         let filter = "%7B%22desired-state%22%3A%5B%22running%22%5D%7D"  // {"desired-state":["running"]}, percent-encoded
-        // The time before asking: the answer shows the managers' store at that moment or later, so
-        // a disagreement first seen before it and still in the answer is confirmed.
-        let askedAt = ContinuousClock.now
         var found: [String] = []
         do {
-            let tasks = try read("/tasks?filters=\(filter)", deadline, cancellation) { body in try DockerEngine.tasks(body, problems: &found) }
             let nodes = try read("/nodes", deadline, cancellation) { body in try DockerEngine.nodes(body, problems: &found) }
+            // The time before asking: the answer shows the managers' store at that moment or later,
+            // so a disagreement first seen before it and still in the answer is confirmed.
+            var answers = ManagerAnswers(services: services, nodes: nodes, readAt: .now)
+            // Each task joined as it is read: the tasks' specs and ids are never kept.
+            try read("/tasks?filters=\(filter)", deadline, cancellation) { body in
+                try DockerEngine.tasks(body, problems: &found) { answers.add($0) }
+            }
+            answers.finish()
             problems += found
-            state.withLockedValue { $0.manager = ManagerAnswers(tasks: tasks, services: services, nodes: nodes, readAt: askedAt) }
+            state.withLockedValue { $0.manager = answers }
         } catch is Cancelled {
             throw Cancelled()
         } catch {
