@@ -21,8 +21,9 @@ import Glibc
 /// an answer that was dropped because a field of it could not be used (a network, service, task
 /// or published port), and on a manager a failed `/tasks` or `/nodes` (the tasks view then keeps
 /// its last good answers, and ages). A worker's `503` for `/services` is no error: it has no
-/// tasks view, and `/tasks` and `/nodes` are not asked. A failed refresh keeps the last good snapshot; a refresh cut by its
-/// deadline keeps the last good entries of the networks it did not reach. A unix socket that does
+/// tasks view, and `/tasks` and `/nodes` are not asked. A failed refresh keeps the last good
+/// snapshot; a refresh cut by its deadline keeps the last good entries of the networks it did not
+/// reach. A unix socket that does
 /// not exist (not a Docker host, or not mounted) is not an error: there are simply no names. A TCP
 /// address is asked for by name, so a refused connection there is an error like any other.
 public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
@@ -314,9 +315,9 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         return snapshot
     }
 
-    /// On a manager: `/nodes` and `/tasks` desired running, joined and kept as the last good answers with the
-    /// services just read. A failure of either is one problem (counted; the last good answers stay,
-    /// growing older), not a failed refresh: the network view is compared as before.
+    /// On a manager: `/nodes` and `/tasks` desired running, joined with the services just read and
+    /// kept as the last good answers. A failure of either is one problem (counted; the last good
+    /// answers stay, growing older), not a failed refresh: the network view is compared as before.
     private func readManagerAnswers(services: [DockerEngine.Service], _ deadline: ContinuousClock.Instant,
                                     _ cancellation: EngineHTTPClient.Cancellation?, problems: inout [String]) throws {
         let filter = "%7B%22desired-state%22%3A%5B%22running%22%5D%7D"  // {"desired-state":["running"]}, percent-encoded
