@@ -53,6 +53,8 @@ enum DockerEngine {
             let publishMode: String?
         }
 
+        /// The service's ID, which tasks name it by (`ServiceID`).
+        var id: String? = nil
         let spec: Spec
         let endpoint: Endpoint?
     }
@@ -212,10 +214,11 @@ enum DockerEngine {
             defer { index += 1 }
             let what = "service #\(index) of the list"
             let service = try entry(&reader, &problems, what) { reader, problems throws -> Service in
-                var name: String?, ports: [Service.Port]?
+                var id: String?, name: String?, ports: [Service.Port]?
                 try reader.beginObject("the service")
                 while let key = try reader.nextKey() {
                     switch key {
+                    case "ID": id = try reader.optionalString("its ID")
                     case "Spec":
                         try reader.beginObject("its Spec")
                         while let field = try reader.nextKey() {
@@ -239,7 +242,7 @@ enum DockerEngine {
                     }
                 }
                 guard let name else { throw JSONReader.ValueError(description: "it has no Spec.Name") }
-                return Service(spec: .init(name: name), endpoint: .init(ports: ports))
+                return Service(id: id, spec: .init(name: name), endpoint: .init(ports: ports))
             }
             if let service { services.append(service) }
         }
@@ -265,7 +268,7 @@ enum DockerEngine {
     /// Reads one entry with `body`. A `JSONReader.ValueError` drops that entry alone: the reader
     /// skips it from its start and the reason goes to `problems`. Syntax errors end the answer.
     /// `body` gets `problems` to record what it drops inside the entry.
-    private static func entry<T>(_ reader: inout JSONReader, _ problems: inout [String], _ what: @autoclosure () -> String,
+    static func entry<T>(_ reader: inout JSONReader, _ problems: inout [String], _ what: @autoclosure () -> String,
                                  _ body: (inout JSONReader, inout [String]) throws -> T) throws -> T? {
         let start = reader.mark
         let known = problems.count

@@ -19,8 +19,11 @@ import Glibc
 /// refresh that failed as a whole (the network list could not be had, or the deadline passed
 /// before every network was read), a network whose detail could not be had, and every entry of
 /// an answer that was dropped because a field of it could not be used (a network, service, task
-/// or published port). A failed refresh keeps the last good snapshot; a refresh cut by its
-/// deadline keeps the last good entries of the networks it did not reach. A unix socket that does
+/// or published port), and on a manager a failed `/tasks` or `/nodes` (the tasks view then keeps
+/// its last good answers, and ages). A worker's `503` for `/services` is no error: it has no
+/// tasks view, and `/tasks` and `/nodes` are not asked. A failed refresh keeps the last good
+/// snapshot; a refresh cut by its deadline keeps the last good entries of the networks it did not
+/// reach. A unix socket that does
 /// not exist (not a Docker host, or not mounted) is not an error: there are simply no names. A TCP
 /// address is asked for by name, so a refused connection there is an error like any other.
 public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
@@ -32,6 +35,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         var loggedProblems: Set<String> = []
         /// When each network's detail was last read: the least recently read go first.
         var readAt: [String: ContinuousClock.Instant] = [:]
+        /// The last good answers for the tasks view (managers only); nil on a worker.
+        var manager: ManagerAnswers?
         var inFlight: Refresh?
         /// Whether a refresh was ever started.
         var started = false
@@ -222,6 +227,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
 
     struct APIError: Error, CustomStringConvertible {
         let description: String
+        /// The HTTP status of an answer other than 200.
+        var status: Int? = nil
         /// What a refresh cut by its deadline could read, with the last good entries of the rest.
         var partial: SwarmSnapshot?
         /// What makes two failures the same for the log (a cut's counts and network vary).
@@ -235,14 +242,19 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         let networks = try read("/networks?filters=\(filter)", deadline, cancellation) { body in
             try DockerEngine.networks(body, problems: &problems)
         }
-        // Only managers can list services; a worker's 503 just means no protocols.
+        // Only managers can list services; a worker's 503 just means no protocols and no tasks view.
         var services: [DockerEngine.Service]?
         do {
             services = try read("/services", deadline, cancellation) { body in try DockerEngine.services(body, problems: &problems) }
         } catch is Cancelled {
             throw Cancelled()
+        } catch let error as APIError where error.status == 503 {
+            state.withLockedValue { $0.manager = nil }
         } catch {
             services = nil
+        }
+        if let services {
+            try readManagerAnswers(services: services, deadline, cancellation, problems: &problems)
         }
 
         let overlays = networks.filter { ($0.driver ?? "overlay") == "overlay" }
@@ -285,7 +297,7 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
                 unread.append(network)
             }
         }
-        let readTimes = state.withLockedValue { $0.readAt }
+        let (readTimes, manager) = state.withLockedValue { ($0.readAt, $0.manager) }
         var snapshot = SwarmSnapshotBuilder.build(networks: details, services: services, readAt: readTimes)
         // The networks not read this time keep their last good entries.
         let previous = state.withLockedValue { $0.snapshot }
@@ -293,8 +305,40 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
             let label = SwarmSnapshotBuilder.namespaceLabel(networkID: network.id, ingress: network.ingress ?? false)
             if snapshot.loadBalancers[label] == nil, let kept = previous?.loadBalancers[label] { snapshot.loadBalancers[label] = kept }
         }
+        if let manager {
+            let labels = overlays.map { ($0.id, SwarmSnapshotBuilder.namespaceLabel(networkID: $0.id, ingress: $0.ingress ?? false)) }
+            snapshot.managerLoadBalancers = SwarmSnapshotBuilder.tasksViews(
+                networkViews: snapshot.loadBalancers, labelByNetworkID: Dictionary(labels, uniquingKeysWith: { first, _ in first }),
+                answers: manager)
+        }
         if let cut { throw APIError(description: cut, partial: snapshot) }
         return snapshot
+    }
+
+    /// On a manager: `/nodes` and `/tasks` desired running, joined with the services just read and
+    /// kept as the last good answers. A failure of either is one problem (counted; the last good
+    /// answers stay, growing older), not a failed refresh: the network view is compared as before.
+    private func readManagerAnswers(services: [DockerEngine.Service], _ deadline: ContinuousClock.Instant,
+                                    _ cancellation: EngineHTTPClient.Cancellation?, problems: inout [String]) throws {
+        let filter = "%7B%22desired-state%22%3A%5B%22running%22%5D%7D"  // {"desired-state":["running"]}, percent-encoded
+        var found: [String] = []
+        do {
+            let nodes = try read("/nodes", deadline, cancellation) { body in try DockerEngine.nodes(body, problems: &found) }
+            // The time before asking: the answer shows the managers' store at that moment or later,
+            // so a disagreement first seen before it and still in the answer is confirmed.
+            var answers = ManagerAnswers(services: services, nodes: nodes, readAt: .now)
+            // Each task joined as it is read: the tasks' specs and ids are never kept.
+            try read("/tasks?filters=\(filter)", deadline, cancellation) { body in
+                try DockerEngine.tasks(body, problems: &found) { answers.add($0) }
+            }
+            answers.finish()
+            problems += found
+            state.withLockedValue { $0.manager = answers }
+        } catch is Cancelled {
+            throw Cancelled()
+        } catch {
+            problems.append("the tasks view not refreshed: \(error)")
+        }
     }
 
     /// GET `target` and read its answer with `decode`; every failure an `APIError` naming the target.
@@ -310,7 +354,8 @@ public final class DockerSwarmDirectory: SwarmDirectory, @unchecked Sendable {
         }
         guard response.status == 200 else {
             let body = response.body.withBytes { String(decoding: $0.prefix(200), as: UTF8.self) }
-            throw APIError(description: "GET \(target): HTTP \(response.status) \(body.trimmedWhitespace.split(whereSeparator: \.isNewline).joined(separator: " "))")
+            throw APIError(description: "GET \(target): HTTP \(response.status) \(body.trimmedWhitespace.split(whereSeparator: \.isNewline).joined(separator: " "))",
+                           status: response.status)
         }
         do {
             return try response.body.withBytes { try decode($0) }

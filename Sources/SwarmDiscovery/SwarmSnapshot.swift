@@ -3,7 +3,23 @@
 ///
 /// `DockerSwarmDirectory` fills it from the Docker Engine API in the background; collectors only
 /// read the latest snapshot (`CollectorEnvironment.swarm`), so a scrape never waits for Docker.
+///
+/// Two views of each load balancer, from two sources that can disagree (`View`): the node's network
+/// database (`loadBalancers`, every node) and the managers' store of tasks (`managerLoadBalancers`,
+/// managers only).
 public struct SwarmSnapshot: Sendable, Equatable {
+    /// Where a view of a load balancer comes from: the value of the metrics' `view` label.
+    public enum View: String, Sendable, Hashable, CaseIterable, Comparable {
+        /// `GET /networks/{id}?verbose=true`: the node's network database, which libnetwork
+        /// programs this node's IPVS from. Every node answers it.
+        case network
+        /// `GET /tasks` (with `/services` and `/nodes`): the managers' store, the cluster's truth
+        /// of which tasks should run. Only managers answer it.
+        case tasks
+
+        public static func < (lhs: View, rhs: View) -> Bool { allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)! }
+    }
+
     public struct PublishedPort: Sendable, Equatable {
         public var fwmark: UInt32
         public var service: String
@@ -25,12 +41,18 @@ public struct SwarmSnapshot: Sendable, Equatable {
         public var address: String
         public var name: String
         public var node: String
+        /// Whether this task should have a backend now. The network view lists tasks whose
+        /// endpoint is programmed, so always; the tasks view also lists tasks that are still
+        /// starting (their address is known, a backend may or may not exist yet), and only a
+        /// running one is expected to have a backend.
+        public var expectsBackend: Bool
 
-        public init(service: String, address: String, name: String, node: String) {
+        public init(service: String, address: String, name: String, node: String, expectsBackend: Bool = true) {
             self.service = service
             self.address = address
             self.name = name
             self.node = node
+            self.expectsBackend = expectsBackend
         }
     }
 
@@ -53,9 +75,23 @@ public struct SwarmSnapshot: Sendable, Equatable {
         }
     }
 
+    /// The network view of each load balancer, by namespace label: on every node.
     public var loadBalancers: [String: LoadBalancer]
+    /// The tasks view of each load balancer, by namespace label: only on managers, and only next to
+    /// a network view of the same load balancer (the firewall marks come from there alone).
+    /// Its `readAt` is when `/tasks` was last read successfully.
+    public var managerLoadBalancers: [String: LoadBalancer]
 
-    public init(loadBalancers: [String: LoadBalancer] = [:]) {
+    public init(loadBalancers: [String: LoadBalancer] = [:], managerLoadBalancers: [String: LoadBalancer] = [:]) {
         self.loadBalancers = loadBalancers
+        self.managerLoadBalancers = managerLoadBalancers
+    }
+
+    /// One view of the load balancer in namespace `label`, if this node has it.
+    public func loadBalancer(_ label: String, in view: View) -> LoadBalancer? {
+        switch view {
+        case .network: loadBalancers[label]
+        case .tasks: managerLoadBalancers[label]
+        }
     }
 }

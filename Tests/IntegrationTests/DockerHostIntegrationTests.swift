@@ -20,7 +20,8 @@ struct DockerHostIntegrationTests {
         let exporter = try ExporterProcess(["--namespace-path", "/proc/self/ns/net", "--docker.host", "tcp://127.0.0.1:\(port)"])
         Self.waitFor { engine.requests.filter { $0.hasPrefix("/networks/") }.count >= 2 }
         let paths = Set(engine.requests.map { String($0.split(separator: "?").first ?? "") })
-        #expect(paths == ["/networks", "/services", "/networks/ingressnetworkid012345678", "/networks/ov00000000000000000000000"], "\(engine.requests)")
+        #expect(paths == ["/networks", "/services", "/tasks", "/nodes", "/networks/ingressnetworkid012345678", "/networks/ov00000000000000000000000"],
+                "\(engine.requests)")
         let series = try exporter.scrape()
         #expect(series.value("swarm_ipvs_exporter_docker_api_errors_total", [:]) == "0", "\(exporter.log)")
         #expect(exporter.log.contains("msg=\"Swarm service names from the Docker Engine API\" host=tcp://127.0.0.1:\(port)"), "\(exporter.log)")

@@ -9,8 +9,9 @@
 # 2. The same file with its two socket paths (`bind unix@…`, `server dockerd unix@…`) moved into a
 #    temporary directory, run by haproxy in front of the fake engine (over a stale socket file at
 #    its path, as a proxy task that died leaves one):
-#    - GET /networks, /networks/<id>?verbose=true&scope=swarm, /services and /v1.41/networks, and
-#      HEAD /networks: 200, with the fake's own answer byte for byte (GETs);
+#    - GET /networks, /networks/<id>?verbose=true&scope=swarm, /services, /tasks?filters=…, /nodes,
+#      /v1.41/networks and /v1.41/tasks, and HEAD /networks and /tasks: 200, with the fake's own
+#      answer byte for byte (GETs);
 #    - other methods, other paths and path tricks: 403, and none of them reaches the fake (its
 #      request log); the refusals are in HAProxy's log, the allowed requests are not.
 # 3. The exporter with --docker.host=unix://<the proxy's socket>: its refreshes reach the fake
@@ -96,8 +97,12 @@ allowed=(
   "GET /networks/$network?verbose=true&scope=swarm"
   "GET /networks/ingressnetworkid012345678?verbose=true&scope=swarm"
   "GET /services"
+  "GET /tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D"
+  "GET /nodes"
   "GET /v1.41/networks"
+  "GET /v1.41/tasks"
   "HEAD /networks"
+  "HEAD /tasks"
 )
 for request in "${allowed[@]}"; do
   read -r method target <<<"$request"
@@ -125,7 +130,11 @@ denied=(
   "GET /v1.41/containers/json"
   "GET /secrets"
   "GET /info"
-  "GET /tasks"
+  "GET /tasks/x"
+  "GET /nodes/x"
+  "POST /nodes/x/update"
+  "DELETE /tasks"
+  "GET /swarm"
   "GET /networks/../containers/json"
   "GET /networks/%2e%2e/secrets"
   "GET /networks/$network/../../secrets"
@@ -159,7 +168,7 @@ exporter_pid=$!
 deadline=$((SECONDS + 10))
 while [ $SECONDS -lt $deadline ] && [ "$(grep -c " /networks/" "$engine_socket.log")" -lt 4 ]; do sleep 0.2; done
 paths=$(awk '{ sub(/\?.*/, "", $2); print $2 }' "$engine_socket.log" | sort -u | paste -sd' ')
-want="/networks /networks/ingressnetworkid012345678 /networks/$network /services"
+want="/networks /networks/ingressnetworkid012345678 /networks/$network /nodes /services /tasks"
 [ "$paths" = "$want" ] && pass "the exporter's refreshes reach the engine through the proxy: $paths" \
   || fail "the exporter's requests through the proxy: '$paths', not '$want'"
 if wait_http_200 "http://127.0.0.1:$port/metrics" 5 && curl -s -m 5 "http://127.0.0.1:$port/metrics" >"$work/metrics"; then

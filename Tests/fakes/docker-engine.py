@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """A fake Docker Engine API on a unix socket or a loopback TCP port, for the exporter's integration tests.
 
-    docker-engine.py SOCKET [--tcp] [--networks N] [--delay SECONDS] [--services S --tasks T] [--framing F]
+    docker-engine.py SOCKET [--tcp] [--networks N] [--delay SECONDS] [--services S --tasks T] [--framing F] [--worker]
 
 --tcp: listen on 127.0.0.1 (a port the kernel picks, written to SOCKET.port once listening)
 instead of the unix socket SOCKET, as a socket proxy in front of dockerd would.
 
 GET /networks lists the ingress network and N overlay networks; GET /networks/<id> answers the
 verbose detail after --delay seconds (the ingress network and every overlay network carry S
-services of T tasks each; 2,000 x 10 is about 6.5 MB); GET /services lists the services. A path
+services of T tasks each; 2,000 x 10 is about 6.5 MB); GET /services lists the services, GET /tasks
+their tasks (running, attached to every network with the address the network detail gives them)
+and GET /nodes the three nodes they run on, as a manager answers; with --worker those three answer
+503 as a worker's dockerd does. A path
 may start with an API version (/v1.41/networks), as dockerd's may. Every request is appended to SOCKET.log as "<time> <target>". --framing: "length" (HTTP/1.0 with a
 Content-Length, the default), "close" (HTTP/1.0 without one, ended by closing the connection: what
 dockerd's Go server sends an HTTP/1.0 client for a large answer), or "chunked" (HTTP/1.1,
@@ -24,6 +27,7 @@ parser.add_argument("--delay", type=float, default=0)
 parser.add_argument("--services", type=int, default=1)
 parser.add_argument("--tasks", type=int, default=2)
 parser.add_argument("--framing", choices=["length", "close", "chunked"], default="length")
+parser.add_argument("--worker", action="store_true")
 options = parser.parse_args()
 
 
@@ -65,9 +69,22 @@ networks = [{"Id": INGRESS_ID, "Name": "ingress", "Scope": "swarm", "Driver": "o
            [{"Id": network_id(i), "Name": "net%d" % i, "Scope": "swarm", "Driver": "overlay", "Ingress": False}
             for i in range(options.networks)]
 details = {}
-services_answer = json.dumps([{"Spec": {"Name": "svc%05d" % s}, "Endpoint": {"Ports": [
+services_answer = json.dumps([{"ID": "svcid%020d" % s, "Spec": {"Name": "svc%05d" % s}, "Endpoint": {"Ports": [
     {"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 30000 + s, "PublishMode": "ingress"}]}}
     for s in range(options.services)]).encode()
+
+
+def task_address(number):  # the same address detail() gives task number s * T + t
+    return "10.%d.%d.%d" % (1 + number // 65536, (number // 256) % 256, number % 256)
+
+
+tasks_answer = json.dumps([{
+    "ID": "%025d" % (s * options.tasks + t), "ServiceID": "svcid%020d" % s, "Slot": t + 1,
+    "NodeID": "node%021d" % (1 + t % 3), "DesiredState": "running", "Status": {"State": "running", "Message": "started"},
+    "NetworksAttachments": [{"Network": {"ID": n["Id"]}, "Addresses": [task_address(s * options.tasks + t) + "/16"]} for n in networks]}
+    for s in range(options.services) for t in range(options.tasks)]).encode()
+nodes_answer = json.dumps([{"ID": "node%021d" % i, "Status": {"State": "ready", "Addr": "192.168.77.%d" % i}} for i in (1, 2, 3)]).encode()
+worker_refusal = b'{"message":"This node is not a swarm manager. Worker nodes can\'t be used to view or modify cluster state."}'
 log_lock = threading.Lock()
 
 
@@ -108,8 +125,14 @@ def serve(connection):
             if identifier not in details:
                 details[identifier] = json.dumps(detail(identifier, identifier == INGRESS_ID)).encode()
             answer(connection, "200 OK", details[identifier])
+        elif path in ("/services", "/tasks", "/nodes") and options.worker:
+            answer(connection, "503 Service Unavailable", worker_refusal)
         elif path == "/services":
             answer(connection, "200 OK", services_answer)
+        elif path == "/tasks":
+            answer(connection, "200 OK", tasks_answer)
+        elif path == "/nodes":
+            answer(connection, "200 OK", nodes_answer)
         else:
             answer(connection, "404 Not Found", b'{"message":"page not found"}')
     except OSError:

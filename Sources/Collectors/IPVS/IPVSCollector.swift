@@ -67,7 +67,7 @@ public struct IPVSCollector: NamespaceCollector {
             let swarm = snapshot?.loadBalancers[namespace]
             collector.record(table, swarm: swarm, into: &sink)
             if collector.checkConsistency, let directory = collector.swarm {
-                consistency.record(table, snapshot: snapshot, namespace: namespace,
+                consistency.record(KernelLoadBalancer(table), snapshot: snapshot, namespace: namespace,
                                    maximumAge: directory.maximumViewAge, now: .now, into: &sink)
             }
         }

@@ -10,7 +10,8 @@ struct InspectCommand: ParsableCommand {
         abstract: "Show each load balancer of the routing mesh with its backends, compared with Docker's view.",
         discussion: """
         Reads every selected namespace's IPVS table twice, --interval apart, and Docker's view of each \
-        network in between (GET /networks/{id}?verbose=true). Each Swarm service is shown with its \
+        network in between (GET /networks/{id}?verbose=true; on a manager also the managers' tasks view, \
+        GET /tasks, and a mark names the view that found it: network, tasks or network+tasks). Each Swarm service is shown with its \
         fwmark, virtual IP, published ports and scheduler; each backend with its task, node, weight, \
         active and inactive connections, connections in all and new connections per second between \
         the two reads. Marks, by the rules of the ipvs collector's consistency check:

@@ -11,6 +11,8 @@ enum InspectJSON {
             ("consistent", outcome.findingsShown ? .bool(false) : outcome.somethingNotCompared ? .null : .bool(true)),
             ("exit_status", .integer(Int64(outcome.exitStatus))),
             ("docker_problem", .optional(outcome.dockerProblem)),
+            // Every view any namespace was compared with: ["network"] on a worker, ["network", "tasks"] on a manager.
+            ("views_compared", .array(Set(outcome.namespaces.flatMap(\.viewsCompared)).sorted().map { .string($0.rawValue) })),
             ("namespaces", .array(outcome.namespaces.map(namespace))),
         ]).text + "\n"
     }
@@ -22,9 +24,10 @@ enum InspectJSON {
             ("error", .optional(namespace.error)),
             ("not_compared", .optional(namespace.notCompared)),
             ("view", namespace.viewAge.map { .object([("source", .string("network")), ("age_seconds", .number($0.seconds))]) } ?? .null),
+            ("tasks_view", namespace.tasksViewAge.map { .object([("source", .string("tasks")), ("age_seconds", .number($0.seconds))]) } ?? .null),
             ("interval_seconds", .number(namespace.elapsed.seconds)),
             ("services", .array(namespace.services.map(service))),
-            ("findings", .array(namespace.findings.map(finding))),
+            ("findings", .array(namespace.findings.map { finding($0, view: namespace.foundBy[$0]) })),
         ])
     }
 
@@ -92,7 +95,7 @@ enum InspectJSON {
         }
     }
 
-    private static func finding(_ finding: MeshFinding) -> JSONValue {
+    private static func finding(_ finding: MeshFinding, view: String?) -> JSONValue {
         var members: [(String, JSONValue)] = [("kind", .string(finding.kind))]
         switch finding {
         case .staleBackend(let service, let mark, let address), .missingBackend(let service, let mark, let address):
@@ -101,6 +104,8 @@ enum InspectJSON {
         case .unclaimedAddress(let service): members.append(("kernel_name", .string(service)))
         case .unprogrammedService(let service, let mark): members += [("service", .string(service)), ("fwmark", .unsigned(UInt64(mark)))]
         }
+        // Which views found it: network, tasks or network+tasks (the metrics' view label).
+        members.append(("view", .optional(view)))
         return .object(members)
     }
 }

@@ -18,18 +18,21 @@ enum InspectText {
             if let age = namespace.viewAge {
                 out += "  compared with Docker's network view read \(format(age.seconds, digits: 1))s before the second read, \(format(namespace.elapsed.seconds, digits: 1))s after the first\n"
             }
+            if let age = namespace.tasksViewAge {
+                out += "  and with the managers' tasks view read \(format(age.seconds, digits: 1))s before the second read\n"
+            }
             if namespace.services.isEmpty { out += "  (no IPVS service)\n" }
-            for service in namespace.services { out += render(service) }
+            for service in namespace.services { out += render(service, foundBy: namespace.foundBy) }
             if namespace.viewAge != nil {
                 out += namespace.findings.isEmpty
                     ? "  consistent: every backend is a task of its service, every task has a backend, every mark is claimed\n"
-                    : "  \(namespace.findings.count) inconsistenc\(namespace.findings.count == 1 ? "y" : "ies"): \(namespace.findings.map(describe).joined(separator: "; "))\n"
+                    : "  \(namespace.findings.count) inconsistenc\(namespace.findings.count == 1 ? "y" : "ies"): \(namespace.findings.map { describe($0) + viewNote(namespace.foundBy[$0]) }.joined(separator: "; "))\n"
             }
         }
         return out
     }
 
-    private static func render(_ service: InspectedNamespace.Service) -> String {
+    private static func render(_ service: InspectedNamespace.Service, foundBy: [MeshFinding: String]) -> String {
         var head = "  \(service.kernelName)"
         head += "  " + (service.swarmName ?? "(no Swarm service)")
         if let address = service.virtualIP { head += "  VIP \(address)" }
@@ -49,23 +52,32 @@ enum InspectText {
                 backend.port == 0 ? backend.address : "\(backend.address):\(backend.port)", String(backend.weight),
                 String(backend.activeConnections), String(backend.inactiveConnections), String(backend.counters.connections),
                 format(backend.counters.connectionsPerSecond, digits: 1), backend.task?.name ?? "-", backend.task?.node ?? "-",
-                mark(backend.state),
+                mark(backend.state, foundBy: service.swarmName.flatMap { name in
+                    service.fwmark.flatMap { foundBy[.staleBackend(service: name, fwmark: $0, address: backend.address)] }
+                }),
             ])
         }
         for task in service.missing {
-            rows.append([task.address, "-", "-", "-", "-", "-", task.name, task.node, "MISSING (no backend for this task)"])
+            let view = service.fwmark.flatMap { foundBy[.missingBackend(service: task.service, fwmark: $0, address: task.address)] }
+            rows.append([task.address, "-", "-", "-", "-", "-", task.name, task.node, "MISSING (\(view.map { $0 + ": " } ?? "")no backend for this task)"])
         }
         if rows.count > 1 { lines += table(rows).map { "    " + $0 } }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func mark(_ state: MeshReport.Backend.State?) -> String {
+    /// - Parameter foundBy: the views that found a stale backend (`tasks`, …), shown with the mark.
+    static func mark(_ state: MeshReport.Backend.State?, foundBy: String? = nil) -> String {
         switch state {
-        case .stale: "STALE (no task of the service has this address)"
+        case .stale: "STALE (\(foundBy.map { $0 + ": " } ?? "")no task of the service has this address)"
         case .draining(let age, let listed): "DRAINING \(format(age.seconds, digits: 0))s" + (listed ? "" : " (its task is gone from Docker's view)")
         case .unconfirmed: "(not in Docker's view yet)"
         case .serving, nil: ""
         }
+    }
+
+    /// ` [tasks]`: which views found a finding, after its description.
+    static func viewNote(_ views: String?) -> String {
+        views.map { " [\($0)]" } ?? ""
     }
 
     static func describe(_ finding: MeshFinding) -> String {

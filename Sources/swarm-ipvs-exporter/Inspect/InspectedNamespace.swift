@@ -62,8 +62,18 @@ struct InspectedNamespace: Sendable {
     var error: String?
     /// Why it was not compared with Docker (no view of its network), when it was not.
     var notCompared: String?
+    /// Age of the network view compared (nil: not compared).
     var viewAge: Duration?
+    /// Age of the managers' tasks view compared besides (nil: not a manager, or not compared).
+    var tasksViewAge: Duration?
     var elapsed: Duration = .zero
     var services: [Service] = []
     var findings: [MeshFinding] = []
+    /// The views that found each finding: `network`, `tasks` or `network+tasks`.
+    var foundBy: [MeshFinding: String] = [:]
+
+    /// The views compared, in order.
+    var viewsCompared: [SwarmSnapshot.View] {
+        (viewAge == nil ? [] : [.network]) + (tasksViewAge == nil ? [] : [.tasks])
+    }
 }

@@ -54,11 +54,17 @@ struct Inspection {
             inspected.elapsed = before.map { $0.at.duration(to: read.at) } ?? .zero
             var report: MeshReport?
             if let view = snapshot?.loadBalancers[target.label], let readAt = view.readAt {
-                var memory = MeshMemory()
-                if let earlier, let then = before?.at {
-                    _ = MeshConsistency.check(kernel: KernelLoadBalancer(earlier), view: view, memory: &memory, now: then)
+                // The managers' tasks view too where this node is a manager (the exporter's task may run on one).
+                var views: [SwarmSnapshot.View: SwarmSnapshot.LoadBalancer] = [.network: view]
+                if let tasks = snapshot?.managerLoadBalancers[target.label], let tasksReadAt = tasks.readAt {
+                    views[.tasks] = tasks
+                    inspected.tasksViewAge = tasksReadAt.duration(to: read.at)
                 }
-                report = MeshConsistency.check(kernel: KernelLoadBalancer(table), view: view, memory: &memory, now: read.at)
+                var memories: [SwarmSnapshot.View: MeshMemory] = [:]
+                if let earlier, let then = before?.at {
+                    _ = MeshConsistency.check(kernel: KernelLoadBalancer(earlier), views: views, memories: &memories, now: then)
+                }
+                report = MeshConsistency.check(kernel: KernelLoadBalancer(table), views: views, memories: &memories, now: read.at)
                 inspected.viewAge = readAt.duration(to: read.at)
             } else if dockerProblem == nil {
                 inspected.notCompared = "Docker lists no Swarm network whose load balancer is \(target.label)"

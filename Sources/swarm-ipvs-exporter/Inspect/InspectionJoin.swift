@@ -50,6 +50,9 @@ enum InspectionJoin {
             guard !wanted.isEmpty else { return true }
             return finding.service.map(wanted.contains) ?? false
         }
+        if let report {
+            inspected.foundBy = Dictionary(uniqueKeysWithValues: inspected.findings.map { ($0, report.viewLabel(of: $0)) })
+        }
     }
 }
 

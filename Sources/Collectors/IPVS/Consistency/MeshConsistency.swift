@@ -8,8 +8,11 @@ public import SwarmDiscovery
 ///   watch, and its length (as this exporter saw it) is reported, not a verdict.
 /// - A backend with a weight above 0 whose address is no task of its service in the view is
 ///   **stale**: the reported Swarm bug, a backend left at weight 1 after its task died.
-/// - A task the view lists for a service whose backends lack its address is **missing**: the mesh
-///   is not programmed for it on this node.
+/// - A task the view lists for a service, and expects to have a backend (`Task.expectsBackend`:
+///   always in the network view, only a running task in the tasks view), whose address the
+///   service's backends lack is **missing**: the mesh is not programmed for it on this node. A
+///   task listed but not expected to have a backend yet (starting) still makes its address known,
+///   so its backend, if there is one already, is not stale.
 /// - A firewall-mark service no Swarm service claims is **unclaimed** (a leftover), and a Swarm
 ///   service with a mark but no IPVS service here is **unprogrammed**.
 ///
@@ -19,12 +22,15 @@ public import SwarmDiscovery
 /// (`MeshMemory` keeps the first-seen times): a real one is confirmed within one refresh, and one
 /// that the next view explains is never reported.
 public enum MeshConsistency {
-    public static func check(kernel: KernelLoadBalancer, view: SwarmSnapshot.LoadBalancer,
+    /// - Parameter source: which view `view` is; the findings are said to be found by it.
+    public static func check(kernel: KernelLoadBalancer, view: SwarmSnapshot.LoadBalancer, from source: SwarmSnapshot.View = .network,
                              memory: inout MeshMemory, now: ContinuousClock.Instant) -> MeshReport {
         let claimed = view.serviceByFirewallMark
         // Each service's tasks by address, built once: both passes below look tasks up by address.
+        // Of two tasks with one address, the one expected to have a backend counts.
         var tasksByService: [String: [String: SwarmSnapshot.Task]] = [:]
-        for task in view.tasks where tasksByService[task.service]?[task.address] == nil {
+        for task in view.tasks {
+            if let known = tasksByService[task.service]?[task.address], known.expectsBackend || !task.expectsBackend { continue }
             tasksByService[task.service, default: [:]][task.address] = task
         }
 
@@ -35,7 +41,7 @@ public enum MeshConsistency {
             let listed = tasksByService[name] ?? [:]
             guard let backends = kernel.backendsByFirewallMark[mark] else {
                 seen.insert(.unprogrammedService(service: name, fwmark: mark))
-                for address in listed.keys { seen.insert(.missingBackend(service: name, fwmark: mark, address: address)) }
+                for (address, task) in listed where task.expectsBackend { seen.insert(.missingBackend(service: name, fwmark: mark, address: address)) }
                 continue
             }
             for backend in backends {
@@ -46,7 +52,7 @@ public enum MeshConsistency {
                 }
             }
             let programmed = Set(backends.map(\.address))
-            for address in listed.keys where !programmed.contains(address) {
+            for (address, task) in listed where task.expectsBackend && !programmed.contains(address) {
                 seen.insert(.missingBackend(service: name, fwmark: mark, address: address))
             }
         }
@@ -93,7 +99,8 @@ public enum MeshConsistency {
         }
 
         let findings = seen.filter(confirmed).sorted { $0.order.lexicographicallyPrecedes($1.order) }
-        return MeshReport(services: services, unclaimed: unclaimed, findings: findings)
+        return MeshReport(services: services, unclaimed: unclaimed, findings: findings,
+                          foundBy: Dictionary(uniqueKeysWithValues: findings.map { ($0, [source]) }))
     }
 }
 

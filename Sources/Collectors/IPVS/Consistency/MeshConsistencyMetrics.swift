@@ -31,15 +31,15 @@ enum MeshConsistencyMetrics {
         "Swarm services with a firewall mark on this network that have no IPVS service here, confirmed as above.")
     static let inconsistencyInfo = MetricDescriptor.gauge(
         "ipvs_swarm_inconsistency_info",
-        "Constant 1 per confirmed disagreement with Docker's view, naming it (kind: stale_backend, missing_backend, unclaimed_service, unprogrammed_service). Absent while the mesh agrees.",
-        labels: ["kind", "service", "fwmark", "backend_address", "task", "node"])
+        "Constant 1 per confirmed disagreement with Docker's view, naming it (kind: stale_backend, missing_backend, unclaimed_service, unprogrammed_service) and the view that found it (view: network, tasks, or network+tasks when both did). Absent while the mesh agrees.",
+        labels: ["kind", "service", "fwmark", "backend_address", "task", "node", "view"])
     static let viewAge = MetricDescriptor.gauge(
         "ipvs_swarm_view_age_seconds",
-        "Age of Docker's view this load balancer was compared with (view=\"network\": GET /networks/{id}?verbose=true, the node's network database).",
+        "Age of each of Docker's views this load balancer was compared with (view=\"network\": GET /networks/{id}?verbose=true, the node's network database; view=\"tasks\": GET /tasks, the managers' store, on managers only).",
         labels: ["view"])
     static let skipped = MetricDescriptor.counter(
         "ipvs_swarm_consistency_skipped_total",
-        "Scrapes in which this load balancer was not compared with Docker, by reason: no_view (no answer from Docker yet), view_too_old (refreshes of its network failed for longer than three refresh intervals). The consistency series are then absent.",
+        "Scrapes in which this load balancer was not compared with Docker, by reason: no_view (no answer from Docker yet), view_too_old (refreshes of its network failed for longer than three refresh intervals; the consistency series are then absent), tasks_view_too_old (on managers: reads of /tasks failed as long; only the network view was compared).",
         labels: ["reason"])
 
     /// Declared whenever the exporter reads Docker, so that their absence is visible in the TYPE lines too.
@@ -48,7 +48,8 @@ enum MeshConsistencyMetrics {
         inconsistencyInfo, viewAge, skipped,
     ]
 
-    static func record(_ report: MeshReport, view: SwarmSnapshot.LoadBalancer, age: Duration, into sink: inout MetricSink) {
+    /// - Parameter ages: the age of each view compared.
+    static func record(_ report: MeshReport, ages: [SwarmSnapshot.View: Duration], into sink: inout MetricSink) {
         for service in report.services {
             let labels = [service.name, String(service.fwmark)]
             sink.add(staleBackends, labels, UInt64(service.staleCount))
@@ -58,8 +59,11 @@ enum MeshConsistencyMetrics {
         }
         sink.add(unclaimedServices, [], UInt64(report.unclaimed.count))
         sink.add(unprogrammedServices, [], UInt64(report.unprogrammedCount))
-        sink.add(viewAge, ["network"], age.seconds)
-        let taskAt = Dictionary(view.tasks.map { ($0.address + "/" + $0.service, $0) }, uniquingKeysWith: { first, _ in first })
+        for (view, age) in ages { sink.add(viewAge, [view.rawValue], age.seconds) }
+        var taskAt: [String: SwarmSnapshot.Task] = [:]
+        for service in report.services {
+            for task in service.missing where taskAt[task.address + "/" + service.name] == nil { taskAt[task.address + "/" + service.name] = task }
+        }
         for finding in report.findings {
             let labels: [String]
             switch finding {
@@ -75,7 +79,7 @@ enum MeshConsistencyMetrics {
             case .unprogrammedService(let service, let mark):
                 labels = [finding.kind, service, String(mark), "", "", ""]
             }
-            sink.add(inconsistencyInfo, labels, UInt64(1))
+            sink.add(inconsistencyInfo, labels + [report.viewLabel(of: finding)], UInt64(1))
         }
     }
 }

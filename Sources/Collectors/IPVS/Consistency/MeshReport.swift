@@ -61,10 +61,17 @@ public struct MeshReport: Sendable, Equatable {
     public var unclaimed: [UnclaimedService]
     /// Every confirmed disagreement, in a stable order (what the info series and exit status use).
     public var findings: [MeshFinding]
+    /// Which views confirmed each finding (`viewLabel(of:)`).
+    public var foundBy: [MeshFinding: Set<SwarmSnapshot.View>] = [:]
 
     /// No confirmed disagreement. A drain alone is not one: a drain that never ends is judged by
     /// its length (`longestDrain`), not here.
     public var isConsistent: Bool { findings.isEmpty }
+
+    /// `network`, `tasks` or `network+tasks`: the views that found `finding` (the `view` label).
+    public func viewLabel(of finding: MeshFinding) -> String {
+        (foundBy[finding] ?? []).sorted().map(\.rawValue).joined(separator: "+")
+    }
 
     public var unprogrammedCount: Int { findings.count { if case .unprogrammedService = $0 { true } else { false } } }
 }
