@@ -8,6 +8,8 @@
 #     exactly that within one Docker refresh, `inspect` marks it and exits 1, and every metric
 #     equals what mesh_oracle.py works out from ipvsadm and Docker's answer;
 #  3. churn: docker kill of a task, scale to 0 and back; and the repair of each corruption;
+#  this node is a manager, so the managers' store (/tasks) is compared too: its view age is there
+#  and the bogus backend is found by both views (view="network+tasks");
 #  `inspect --json` is compared with ipvsadm for every number, in a consistent and a corrupted state.
 # Prints "N passed, M failed" last.
 set -uo pipefail
@@ -70,6 +72,10 @@ oracle_check() { # oracle_check NS WHEN: oracle_agrees, waiting one refresh for 
   check "$2: $1's consistency series equal mesh_oracle.py's ($(tail -n 1 "$out/oracle.txt"))" test $rc = 0
   [ $rc = 0 ] || grep FAIL "$out/oracle.txt" | head -n 5
 }
+found_by_both() { # found_by_both ADDRESS: a fresh scrape's stale_backend info series for ADDRESS says both views found it
+  scrape "$out/poll.txt"
+  [ "$(count "$out/poll.txt" ipvs_swarm_inconsistency_info 'netns="ingress_sbox"' 'kind="stale_backend"' "backend_address=\"$1\"" 'view="network+tasks"')" = 1 ]
+}
 inspect_agrees() { # inspect_agrees STATUS: inspect --json exits STATUS and equals ipvsadm in every number
   python3 "$REPO/Tests/vm/mesh_oracle.py" inspect --status "$1" ingress_sbox "$lb" -- \
     "$EXPORTER_BIN" inspect --json --interval 1s > "$out/inspect-vs-ipvsadm.txt" 2>&1
@@ -87,6 +93,9 @@ oracle_check "$lb" "at rest"
 check "nothing is wrong anywhere at rest ($(wrong_anywhere "$out/oracle-scrape.txt"))" test "$(wrong_anywhere "$out/oracle-scrape.txt")" = 0
 check "ipvs_swarm_view_age_seconds{view=\"network\"} is there and under 3 refreshes" \
   awk -v v="$(value "$out/oracle-scrape.txt" ipvs_swarm_view_age_seconds 'netns="ingress_sbox"' 'view="network"')" -v r=$refresh 'BEGIN {exit !(v != "" && v >= 0 && v < 3*r + 10)}'
+# This node is a manager: the managers' store (/tasks) is compared as well.
+check "ipvs_swarm_view_age_seconds{view=\"tasks\"} is there (a manager) and under 3 refreshes" \
+  awk -v v="$(value "$out/oracle-scrape.txt" ipvs_swarm_view_age_seconds 'netns="ingress_sbox"' 'view="tasks"')" -v r=$refresh 'BEGIN {exit !(v != "" && v >= 0 && v < 3*r + 10)}'
 "$EXPORTER_BIN" inspect > "$out/inspect-rest.txt" 2>&1; rc=$?
 check "inspect exits 0 on a consistent mesh (exit $rc)" test $rc = 0
 wait_for "inspect = ipvsadm" 20 inspect_agrees 0
@@ -132,6 +141,8 @@ wait_for "stale" $((refresh * 2 + 5)) metric_is ipvs_swarm_stale_backends 1 'net
 check "a bogus backend $bogus at weight 1: ipvs_swarm_stale_backends 1 after ${waited}s (refresh ${refresh}s)" test "$(value "$out/poll.txt" ipvs_swarm_stale_backends 'netns="ingress_sbox"' "service=\"$service\"")" = 1
 check "ipvs_swarm_inconsistency_info names it (stale_backend, $bogus)" \
   test "$(count "$out/poll.txt" ipvs_swarm_inconsistency_info 'netns="ingress_sbox"' 'kind="stale_backend"' "backend_address=\"$bogus\"")" = 1
+wait_for "both views" $((refresh * 2 + 5)) found_by_both "$bogus"
+check "both views found it (view=\"network+tasks\" after ${waited}s)" found_by_both "$bogus"
 ipvs ingress_sbox -d -f "$imark" -r "$first:0"
 ipvs ingress_sbox -e -f "$imark" -r "$second:0" -m -w 0
 ipvs ingress_sbox -A -f 999 -s rr
