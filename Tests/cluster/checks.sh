@@ -563,9 +563,11 @@ if want poweroff; then
   note "${hosts[0]} before the power-off: $(grep '^dial_peers' "$OUT/scrape-before-poweroff.txt"); dials $wh: $dialled; $wh's own ring: $(scrape "$w" /tmp/scrape-w.txt && grep '^dial_peers' /tmp/scrape-w.txt)"
   on "$w" swarm-cluster-poweroff >/dev/null 2>&1
   down_at=$(date +%s)
-  bad=0; k=0; reasons=""
+  bad=0; k=0; reasons=""; on_ring_at=-1
   for _ in $(seq 30); do
     k=$((k+1)); scrape "${nodes[0]}" /tmp/scrape-p.txt || bad=$((bad+1))
+    # how long after the power-off $wh was still on ${hosts[0]}'s ring (its last dial round resolved it)
+    grep -qE "^dial_[a-z_]+\{peer=\"$svc\.$wid\." /tmp/scrape-p.txt && on_ring_at=$(( $(date +%s) - down_at ))
     # kept once seen: the peer leaves Docker's DNS (and the ring) when gossip declares the node dead
     r=$(grep -E '^dial_errors_total\{' /tmp/scrape-p.txt | grep -F ".$wid." | awk '$NF > 0' | grep -o 'reason="[^"]*"' | sort -u | tr '\n' ' ')
     [ -n "$r" ] && { reasons=$r; cp /tmp/scrape-p.txt "$OUT/scrape-poweroff-errors.txt"; }
@@ -575,8 +577,14 @@ if want poweroff; then
   cp /tmp/scrape-p.txt "$OUT/scrape-poweroff.txt"
   check "${hosts[0]}: exporter kept serving after $wh went down ($k scrapes, $bad failed)" test "$bad" = 0
   # peer names are <service>.<node ID>.<task ID>[.<network>]: the powered-off node's ID in them
-  if [ "$dialled" = 1 ]; then
-    check "${hosts[0]}: dial errors to the powered-off $wh counted with a reason ($reasons; $(( $(date +%s) - down_at )) s after power-off)" test -n "$reasons"
+  # A round (every 15 s) resolves tasks.<service> first, then dials what it found, timeout 2 s. If
+  # Docker's DNS dropped $wh before a round resolved it again, no dial to it could fail (seen in CI:
+  # off the ring within 15 s). Still on the ring 35 s after the power-off means a round that
+  # started after it dialled $wh: then an error must have been counted.
+  if [ "$dialled" = 1 ] && [ -z "$reasons" ] && [ "$on_ring_at" -lt 35 ]; then
+    note "NOT CHECKED: $wh left ${hosts[0]}'s ring (Docker's DNS) $( [ "$on_ring_at" -ge 0 ] && echo "after ${on_ring_at}s" || echo "before the first scrape") after the power-off, before a dial round that could fail resolved it; no dial error could be counted"
+  elif [ "$dialled" = 1 ]; then
+    check "${hosts[0]}: dial errors to the powered-off $wh counted with a reason ($reasons; $(( $(date +%s) - down_at )) s after power-off, on the ring until ${on_ring_at}s)" test -n "$reasons"
   else
     # seen after a dockerd restart on the worker: the manager's Docker DNS no longer listed the
     # worker's new task on the ring network (the worker still listed the manager's)
