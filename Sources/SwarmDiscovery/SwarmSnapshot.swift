@@ -86,12 +86,4 @@ public struct SwarmSnapshot: Sendable, Equatable {
         self.loadBalancers = loadBalancers
         self.managerLoadBalancers = managerLoadBalancers
     }
-
-    /// One view of the load balancer in namespace `label`, if this node has it.
-    public func loadBalancer(_ label: String, in view: View) -> LoadBalancer? {
-        switch view {
-        case .network: loadBalancers[label]
-        case .tasks: managerLoadBalancers[label]
-        }
-    }
 }
